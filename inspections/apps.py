@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "inspections"
+    verbose_name = _("Inspections")
+    # Main-menu entries: (label, url name, perm from renovation.access).
+    nav = ()

@@ -1,0 +1,55 @@
+"""Shared page building blocks and the portal's home page."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from renovation import access
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """For list/detail/update views: the queryset is limited to the user's scope, so an
+    out-of-scope object is a 404. Set `perm` to require more than viewing (e.g. on edit views)."""
+
+    perm = access.VIEW
+
+    def get_queryset(self):
+        return access.scope_queryset(self.request.user, super().get_queryset(), self.perm)
+
+
+class PermRequiredMixin(LoginRequiredMixin):
+    """For create views: the user needs `perm` somewhere in the tree; the form's choices must
+    come from `access.scope_queryset(user, ..., perm)` so nothing outside can be chosen."""
+
+    perm = access.MANAGE
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.has_any_perm(request.user, self.perm):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def require_perm(user, perm, obj):
+    """Raise 404 when `user` may not `perm` on `obj` (out of scope looks like absent)."""
+    if not access.has_perm(user, perm, obj):
+        raise Http404
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        from django.apps import apps
+
+        context = super().get_context_data(**kwargs)
+        # Each app may offer a home-page panel: AppConfig.home_panel = "app/_home_panel.html"
+        # with AppConfig.home_context(request) -> dict.
+        panels = []
+        for config in apps.get_app_configs():
+            template = getattr(config, "home_panel", None)
+            if template:
+                panels.append({"template": template, **config.home_context(self.request)})
+        context["panels"] = panels
+        context["memberships"] = self.request.user.memberships.select_related("region")
+        return context
