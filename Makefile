@@ -37,7 +37,7 @@ format: install
 # Extract and compile translations (per app, plus the project-wide templates into locale/).
 messages: install
 	for app in renovation communities projects consultations elevators inspections bulletins; do \
-	  (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete >/dev/null); done
+	  mkdir -p $$app/locale; (cd $$app && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete >/dev/null); done
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'var/*' \
 	  -i 'renovation/*' -i 'communities/*' -i 'projects/*' -i 'consultations/*' -i 'elevators/*' \
 	  -i 'inspections/*' -i 'bulletins/*' -i 'tests/*' -i 'bench/*'
