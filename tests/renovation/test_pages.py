@@ -1,0 +1,50 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_login_page_speaks_chinese_by_default(client, db):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert "工作人员登录" in response.content.decode()
+
+
+def test_the_language_switch_turns_the_portal_into_english(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, follow=True)
+    assert "Staff log in" in response.content.decode()
+
+
+def test_pages_need_a_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_home_page_names_the_users_role(client, alice):
+    client.force_login(alice)
+    body = client.get("/").content.decode()
+    assert "斜土街道" in body
+
+
+def test_production_refuses_the_development_secret_key():
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": ""}
+    env.pop("SECRET_KEY")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.INSTALLED_APPS"],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "renovation.settings"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_a_malformed_setting_names_the_variable():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "renovation.settings", "CONN_MAX_AGE": "forever"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; settings.INSTALLED_APPS"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "CONN_MAX_AGE" in result.stderr
