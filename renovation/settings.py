@@ -201,6 +201,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several apps have a "status" field; give each enum its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "ConsultationStatusEnum": "consultations.models.Consultation.Status",
+        "InspectionStatusEnum": "inspections.models.Status",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
