@@ -1,9 +1,31 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renovation import access
+
 
 class CommunitiesConfig(AppConfig):
     name = "communities"
     verbose_name = _("Communities")
     # Main-menu entries: (label, url name, perm from renovation.access).
-    nav = ()
+    nav = (
+        (_("Estates"), "communities:estate-list", access.VIEW),
+        (_("Registry import"), "communities:import", access.MANAGE),
+    )
+    home_panel = "communities/_home_panel.html"
+
+    def home_context(self, request) -> dict:
+        """Totals of the user's registry for the home page (three aggregate queries)."""
+        from django.db.models import Count, Sum
+
+        from communities.models import Estate, Household
+
+        user = request.user
+        households = access.scope_queryset(user, Household.objects.all()).aggregate(
+            count=Count("pk"), area=Sum("floor_area")
+        )
+        return {
+            "estate_count": access.scope_queryset(user, Estate.objects.all()).count(),
+            "household_count": households["count"],
+            "total_area": households["area"] or 0,
+        }

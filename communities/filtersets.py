@@ -3,16 +3,33 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from communities.models import Building, Estate, Household, Region, Stairwell
+from renovation import access
 
 
+def visible_regions(request):
+    """Region choices for a filter: with a request, only the caller's part of the tree, so an
+    id outside it is "not a valid choice" exactly like an id that does not exist."""
+    regions = Region.objects.all()
+    if request is None:
+        return regions
+    return access.scope_queryset(request.user, regions)
+
+
+def visible_communities(request):
+    return visible_regions(request).filter(level=Region.Level.COMMUNITY)
+
+
+@extend_schema_field(OpenApiTypes.INT)
 class RegionNodeFilter(django_filters.ModelChoiceFilter):
     """Everything below a node of the administrative tree (by id, through the materialized path)."""
 
     def __init__(self, *args, path_field, **kwargs):
         self.path_field = path_field
-        kwargs.setdefault("queryset", Region.objects.all())
+        kwargs.setdefault("queryset", visible_regions)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -25,7 +42,7 @@ class EstateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     region_id = RegionNodeFilter(path_field="community__path", label=_("Region (id)"))
     community_id = django_filters.ModelChoiceFilter(
-        field_name="community", queryset=Region.objects.filter(level=Region.Level.COMMUNITY),
+        field_name="community", queryset=visible_communities,
         label=_("Community (id)"),
     )
     community = django_filters.CharFilter(field_name="community__name", label=_("Community (name)"))
@@ -81,3 +98,14 @@ class HouseholdFilterSet(django_filters.FilterSet):
     class Meta:
         model = Household
         fields = ["stairwell_id", "building_id", "estate_id", "floor", "ownership_type", "region_id"]
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    level = django_filters.ChoiceFilter(choices=Region.Level.choices, label=_("Level"))
+    parent_id = django_filters.NumberFilter(field_name="parent_id", label=_("Parent (id)"))
+    region_id = RegionNodeFilter(path_field="path", label=_("Region (id)"))
+
+    class Meta:
+        model = Region
+        fields = ["q", "level", "parent_id", "region_id"]

@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.views.generic import RedirectView
+
+from communities import views
 
 app_name = "communities"
-urlpatterns = []
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="communities:estate-list"), name="index"),
+    path("estates/", views.EstateListView.as_view(), name="estate-list"),
+    path("estates/new/", views.EstateCreateView.as_view(), name="estate-create"),
+    path("estates/<int:pk>/", views.EstateDetailView.as_view(), name="estate-detail"),
+    path("estates/<int:pk>/edit/", views.EstateUpdateView.as_view(), name="estate-update"),
+    path("estates/<int:pk>/history/", views.EstateHistoryView.as_view(), name="estate-history"),
+    path("estates/<int:pk>/buildings/new/", views.BuildingCreateView.as_view(), name="building-create"),
+    path("buildings/<int:pk>/edit/", views.BuildingUpdateView.as_view(), name="building-update"),
+    path(
+        "buildings/<int:pk>/stairwells/new/", views.StairwellCreateView.as_view(),
+        name="stairwell-create",
+    ),
+    path("stairwells/<int:pk>/edit/", views.StairwellUpdateView.as_view(), name="stairwell-update"),
+    path(
+        "stairwells/<int:pk>/households/new/", views.HouseholdCreateView.as_view(),
+        name="household-create",
+    ),
+    path("households/<int:pk>/edit/", views.HouseholdUpdateView.as_view(), name="household-update"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import-template"),
+    path("export.xlsx", views.ExportView.as_view(), name="export"),
+]

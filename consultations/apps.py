@@ -1,9 +1,40 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renovation import access
+
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Consultations")
     # Main-menu entries: (label, url name, perm from renovation.access).
-    nav = ()
+    nav = (
+        (_("Consultations"), "consultations:list", access.VIEW),
+        (_("Resident links"), "consultations:links", access.BALLOT),
+    )
+
+    home_panel = "consultations/_home_panel.html"
+
+    def home_context(self, request) -> dict:
+        """Open consultations in the user's scope with their turnout so far (one query)."""
+        from django.db.models import Count, Q
+
+        from consultations.models import Consultation
+
+        open_now = list(
+            access.scope_queryset(request.user, Consultation.objects.select_related("estate"))
+            .filter(status=Consultation.Status.OPEN)
+            .annotate(voted=Count("ballots", filter=Q(ballots__is_current=True)))
+            .order_by("closes_at")[:5]
+        )
+        return {"open_consultations": open_now}
+
+    def ready(self):
+        from django.conf import settings
+
+        # Voting closes by itself when its period ends (every 5 minutes is close enough:
+        # ballot_cast already refuses anything after closes_at).
+        settings.CELERY_BEAT_SCHEDULE["consultations-close-due"] = {
+            "task": "consultations.tasks.close_due",
+            "schedule": 300.0,
+        }

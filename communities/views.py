@@ -1,0 +1,351 @@
+"""Registry staff pages. Views parse input, call one selector or service and render; every
+queryset starts from the user's scope, so an object outside it is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+
+from communities import forms, importing, selectors, services
+from communities.models import Building, Estate, Household, Stairwell
+from renovation import access
+from renovation.views import PermRequiredMixin, ScopedMixin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def add_validation_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def scoped_or_404(user, model, pk, perm=access.VIEW, **related):
+    qs = access.scope_queryset(user, model.objects.all(), perm)
+    if related:
+        qs = qs.select_related(*related.get("select", ()))
+    return get_object_or_404(qs, pk=pk)
+
+
+class EstateListView(LoginRequiredMixin, ListView):
+    template_name = "communities/estate_list.html"
+    context_object_name = "estates"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset, qs = selectors.estate_list(user=self.request.user, data=self.request.GET)
+        return qs.select_related("community__parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["management_choices"] = Estate.Management.choices
+        context["selected_management"] = self.request.GET.getlist("management_type")
+        advanced = ("region_id", "community_id", "management_type", "year_built_min", "year_built_max")
+        context["advanced"] = any(self.request.GET.get(key) for key in advanced)
+        context["can_manage"] = access.has_any_perm(self.request.user, access.MANAGE)
+        return context
+
+
+class EstateDetailView(ScopedMixin, DetailView):
+    model = Estate
+    template_name = "communities/estate_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("community__parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, estate = self.request.user, self.object
+        personal = access.sees_personal_data(user, estate.community)
+        context.update(
+            buildings=selectors.estate_structure(estate=estate, personal=personal),
+            totals=selectors.estate_totals(estate=estate),
+            personal=personal,
+            can_manage=access.has_perm(user, access.MANAGE, estate.community),
+        )
+        return context
+
+
+class EstateHistoryView(ScopedMixin, DetailView):
+    model = Estate
+    template_name = "communities/history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        personal = access.sees_personal_data(self.request.user, self.object.community)
+        focus = None
+        kind, pk = self.request.GET.get("kind"), self.request.GET.get("id", "")
+        if kind in ("building", "stairwell", "household") and pk.isdigit():
+            focus = (kind, int(pk))
+        context["entries"] = selectors.estate_history(
+            estate=self.object, personal=personal, focus=focus
+        )
+        context["focus"] = focus
+        return context
+
+
+class ServiceFormMixin:
+    """Create/update views whose save goes through a registry service."""
+
+    template_name = "communities/form.html"
+    service = None  # e.g. services.estate_save, called with user= and the object's name=
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        obj = form.save(commit=False)
+        try:
+            self.object = type(self).service(user=self.request.user, **{self.model._meta.model_name: obj})
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved: %(obj)s.") % {"obj": self.object})
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("communities:estate-detail", args=[self.estate_of(self.object).pk])
+
+    def estate_of(self, obj):
+        return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = getattr(self, "object", None)
+        context["verbose_name"] = self.model._meta.verbose_name
+        context["is_new"] = not (obj and obj.pk)
+        estate = context["estate"] = getattr(self, "estate", None)
+        if obj and obj.pk and estate:
+            url = reverse("communities:estate-history", args=[estate.pk])
+            name = self.model._meta.model_name
+            context["history_url"] = url if name == "estate" else f"{url}?kind={name}&id={obj.pk}"
+        return context
+
+
+class EstateCreateView(PermRequiredMixin, ServiceFormMixin, CreateView):
+    model = Estate
+    form_class = forms.EstateForm
+    service = services.estate_save
+
+
+class EstateUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
+    model = Estate
+    form_class = forms.EstateForm
+    perm = access.MANAGE
+    service = services.estate_save
+
+    def get_object(self, queryset=None):
+        self.estate = super().get_object(queryset)
+        return self.estate
+
+
+class BuildingCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+    model = Building
+    form_class = forms.BuildingForm
+    service = services.building_save
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.estate = scoped_or_404(request.user, Estate, kwargs["pk"], access.MANAGE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"estate": self.estate}
+
+    def estate_of(self, obj):
+        return obj.estate
+
+
+class BuildingUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
+    model = Building
+    form_class = forms.BuildingForm
+    perm = access.MANAGE
+    service = services.building_save
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("estate")
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.estate = obj.estate
+        return obj
+
+    def estate_of(self, obj):
+        return obj.estate
+
+
+class StairwellCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+    model = Stairwell
+    form_class = forms.StairwellForm
+    service = services.stairwell_save
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.building = scoped_or_404(
+                request.user, Building, kwargs["pk"], access.MANAGE, select=("estate",)
+            )
+            self.estate = self.building.estate
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "estate": self.estate}
+
+    def get_initial(self):
+        return {"building": self.building, "floors": self.building.floors}
+
+    def estate_of(self, obj):
+        return self.estate
+
+
+class StairwellUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
+    model = Stairwell
+    form_class = forms.StairwellForm
+    perm = access.MANAGE
+    service = services.stairwell_save
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("building__estate")
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.estate = obj.building.estate
+        return obj
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "estate": self.estate}
+
+    def estate_of(self, obj):
+        return self.estate
+
+
+class HouseholdFormMixin(ServiceFormMixin):
+    """A dwelling with its owners (an inline formset). Users who may not see personal data
+    (e.g. district staff) edit the dwelling but not its owners."""
+
+    model = Household
+    form_class = forms.HouseholdForm
+    template_name = "communities/household_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "estate": self.estate}
+
+    def estate_of(self, obj):
+        return self.estate
+
+    @property
+    def personal(self):
+        return access.sees_personal_data(self.request.user, self.estate.community)
+
+    def get_formset(self):
+        if not self.personal:
+            return None
+        instance = self.object if getattr(self, "object", None) else Household()
+        data = self.request.POST if self.request.method == "POST" else None
+        return forms.OwnerFormSet(data, instance=instance, prefix="owners")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "formset" not in context:
+            context["formset"] = self.get_formset()
+        context["personal"] = self.personal
+        return context
+
+    def form_valid(self, form):
+        formset = self.get_formset()
+        if formset is not None and not formset.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        household = form.save(commit=False)
+        owners, deleted = [], []
+        if formset is not None:
+            owners = formset.save(commit=False)
+            deleted = formset.deleted_objects
+        try:
+            self.object = services.household_save(
+                user=self.request.user, household=household, owners=owners, delete_owners=deleted
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        messages.success(self.request, _("Saved: %(obj)s.") % {"obj": self.object})
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form, formset=self.get_formset()))
+
+
+class HouseholdCreateView(LoginRequiredMixin, HouseholdFormMixin, CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.stairwell = scoped_or_404(
+                request.user, Stairwell, kwargs["pk"], access.MANAGE,
+                select=("building__estate__community",),
+            )
+            self.estate = self.stairwell.building.estate
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"stairwell": self.stairwell}
+
+
+class HouseholdUpdateView(ScopedMixin, HouseholdFormMixin, UpdateView):
+    perm = access.MANAGE
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("stairwell__building__estate__community")
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.estate = obj.stairwell.building.estate
+        return obj
+
+
+class ImportView(PermRequiredMixin, FormView):
+    form_class = forms.ImportForm
+    template_name = "communities/import.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = importing.COLUMNS
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        result = importing.registry_import(user=self.request.user, file=upload, filename=upload.name)
+        if result.ok:
+            created = result.created
+            messages.success(
+                self.request,
+                _(
+                    "Imported %(rows)s rows: %(estates)s estates, %(buildings)s buildings, "
+                    "%(stairwells)s stairwells, %(households)s dwellings, %(owners)s owners."
+                ) % {"rows": result.rows, **created},
+            )
+            return redirect("communities:estate-list")
+        return self.render_to_response(self.get_context_data(form=form, result=result))
+
+
+class ImportTemplateView(PermRequiredMixin, View):
+    def get(self, request):
+        return FileResponse(
+            importing.import_template(), as_attachment=True,
+            filename=_("registry-import-template.xlsx"), content_type=XLSX,
+        )
+
+
+class ExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return FileResponse(
+            importing.registry_export(user=request.user), as_attachment=True,
+            filename=_("registry-%(stamp)s.xlsx") % {"stamp": stamp}, content_type=XLSX,
+        )

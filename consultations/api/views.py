@@ -1,0 +1,73 @@
+"""Read-only API for dashboards: consultations, questions, aggregate results and turnout.
+Ballots are cast only through the resident's session on the HTML voting page (or entered by
+staff on the paper-ballot page), never through this API."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from consultations import selectors, services
+from consultations.api.serializers import ConsultationSerializer, QuestionSerializer, tally_data
+from consultations.filtersets import ConsultationFilterSet, QuestionFilterSet
+from consultations.models import Consultation, Question
+from renovation import access
+from renovation.api import ScopedReadOnlyViewSet
+
+
+class ConsultationViewSet(ScopedReadOnlyViewSet):
+    queryset = Consultation.objects.select_related("estate").order_by("-opens_at", "-pk")
+    serializer_class = ConsultationSerializer
+    filterset_class = ConsultationFilterSet
+    write_perm = access.MANAGE
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        """Aggregate result under the decision rule; only once voting has closed."""
+        consultation = self.get_object()
+        if not consultation.results_visible:
+            return Response({"detail": "Results are available once voting has closed."},
+                            status=status.HTTP_409_CONFLICT)
+        return Response(tally_data(services.tally_compute(consultation=consultation)))
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def turnout(self, request, pk=None):
+        """Dwellings that voted, by building, stairwell and floor (never what they chose)."""
+        consultation = self.get_object()
+        data = selectors.turnout_compute(consultation=consultation)
+        return Response({
+            "total": data["total"], "voted": data["voted"],
+            "by_channel": {row["code"]: row["count"] for row in data["by_channel"]},
+            "rows": [{"building": r["stairwell__building__number"], "stairwell": r["stairwell__number"],
+                      "floor": r["floor"], "dwellings": r["total"], "voted": r["voted"]}
+                     for r in data["rows"]],
+        })
+
+    def _transition(self, request, service):
+        consultation = self.get_object()
+        if not access.has_perm(request.user, access.MANAGE, consultation):
+            return Response(status=status.HTTP_404_NOT_FOUND)
+        try:
+            service(consultation=consultation)
+        except ValidationError as exc:
+            return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(self.get_serializer(consultation).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def open(self, request, pk=None):
+        return self._transition(request, services.consultation_open)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._transition(request, services.consultation_close)
+
+
+class QuestionViewSet(ScopedReadOnlyViewSet):
+    queryset = Question.objects.prefetch_related("choices").order_by("consultation", "position", "pk")
+    serializer_class = QuestionSerializer
+    filterset_class = QuestionFilterSet

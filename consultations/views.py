@@ -1,0 +1,638 @@
+"""Pages: staff run consultations; residents vote through their dwelling's link.
+
+Resident pages use their own large-type template (resident_base.html), plain forms and no
+JavaScript. A resident session holds only a dwelling id and the id of the link that opened
+it; revoking or re-issuing the link ends the session at the next request.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communities.models import Household
+from consultations import selectors, services
+from consultations.filtersets import ConsultationFilterSet
+from consultations.forms import (
+    AttachmentForm,
+    BallotForm,
+    ConsultationForm,
+    LinksForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    PaperBallotForm,
+    PublishForm,
+    QuestionForm,
+)
+from consultations.models import (
+    AccessLink,
+    Answer,
+    Attachment,
+    Ballot,
+    Consultation,
+    Objection,
+    Question,
+)
+from renovation import access
+from renovation.api import scoped_get_or_404
+from renovation.views import require_perm
+
+SESSION_HOUSEHOLD = "consultations_household"
+SESSION_LINK = "consultations_link"
+# Wrong tokens per client address before the link page refuses for a while.
+BAD_TOKEN_LIMIT = 10
+BAD_TOKEN_WINDOW = 600  # seconds
+
+
+def _consultation(request, pk, perm=access.VIEW) -> Consultation:
+    return scoped_get_or_404(
+        request.user,
+        Consultation.objects.select_related("estate", "building", "stairwell__building__estate"),
+        perm, pk=pk,
+    )
+
+
+def _questions(consultation):
+    return list(consultation.questions.prefetch_related("choices"))
+
+
+def _apply_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for key, errors in error.error_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff: consultations
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def consultation_list(request):
+    queryset = selectors.consultations_visible(request.user).annotate(
+        ballots_counted=Count("ballots", filter=Q(ballots__is_current=True))
+    ).order_by("-opens_at", "-pk")
+    filterset = ConsultationFilterSet(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "consultations/consultation_list.html", {
+        "filter": filterset, "page_obj": page,
+        "can_manage": access.has_any_perm(request.user, access.MANAGE),
+    })
+
+
+@login_required
+def consultation_create(request):
+    if not access.has_any_perm(request.user, access.MANAGE):
+        raise Http404
+    form = ConsultationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        try:
+            consultation = services.consultation_create(created_by=request.user, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Consultation created as a draft. Add questions, then open it."))
+            return redirect("consultations:detail", pk=consultation.pk)
+    return render(request, "consultations/consultation_form.html", {"form": form})
+
+
+@login_required
+def consultation_edit(request, pk):
+    consultation = _consultation(request, pk, access.MANAGE)
+    form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
+    if consultation.status != Consultation.Status.DRAFT:
+        messages.error(request, _("Only a draft can be edited."))
+        return redirect("consultations:detail", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_update(consultation=consultation, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("consultations:detail", pk=pk)
+    return render(request, "consultations/consultation_form.html", {"form": form, "consultation": consultation})
+
+
+@login_required
+def consultation_detail(request, pk):
+    consultation = _consultation(request, pk)
+    context = {
+        "consultation": consultation,
+        "questions": _questions(consultation),
+        "attachments": list(consultation.attachments.all()),
+        "turnout": selectors.turnout_compute(consultation=consultation),
+        "can_manage": access.has_perm(request.user, access.MANAGE, consultation),
+        "can_ballot": access.has_perm(request.user, access.BALLOT, consultation),
+        "objections": list(consultation.objections.select_related("household__stairwell__building")),
+        "objection_form": ObjectionAnswerForm(),
+    }
+    if consultation.results_visible:
+        context["tally"] = services.tally_compute(consultation=consultation)
+    return render(request, "consultations/consultation_detail.html", context)
+
+
+@login_required
+@require_POST
+def consultation_transition(request, pk, action):
+    consultation = _consultation(request, pk, access.MANAGE)
+    service = {
+        "open": services.consultation_open,
+        "close": services.consultation_close,
+        "decide": services.consultation_decide,
+    }.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(consultation=consultation)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Status changed to: %(s)s.") % {"s": consultation.get_status_display()})
+    return redirect("consultations:detail", pk=pk)
+
+
+@login_required
+def consultation_publish(request, pk):
+    consultation = _consultation(request, pk, access.MANAGE)
+    form = PublishForm(request.POST or None, initial={"days": consultation.publicity_days})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_publish(
+                consultation=consultation, notice=form.cleaned_data["notice"], days=form.cleaned_data["days"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The result is published; objections can now be lodged."))
+            return redirect("consultations:detail", pk=pk)
+    tally = services.tally_compute(consultation=consultation) if consultation.results_visible else None
+    return render(request, "consultations/publish_form.html",
+                  {"form": form, "consultation": consultation, "tally": tally})
+
+
+@login_required
+def consultation_results(request, pk):
+    consultation = _consultation(request, pk)
+    if not consultation.results_visible:
+        messages.info(request, _("Results are shown once voting has closed."))
+        return redirect("consultations:detail", pk=pk)
+    return render(request, "consultations/results.html", {
+        "consultation": consultation, "tally": services.tally_compute(consultation=consultation),
+        "ideas": _approved_ideas(consultation),
+    })
+
+
+@login_required
+def consultation_turnout(request, pk):
+    consultation = _consultation(request, pk)
+    return render(request, "consultations/turnout.html", {
+        "consultation": consultation, "turnout": selectors.turnout_compute(consultation=consultation),
+    })
+
+
+@login_required
+def consultation_preview(request, pk):
+    consultation = _consultation(request, pk)
+    form = BallotForm(questions=_questions(consultation))
+    return render(request, "consultations/resident_vote.html", {
+        "consultation": consultation, "form": form, "preview": True,
+        "attachments": consultation.attachments.all(),
+    })
+
+
+# --- questions and attachments ----------------------------------------------------------------
+
+
+@login_required
+def question_edit(request, pk, question_pk=None):
+    consultation = _consultation(request, pk, access.MANAGE)
+    question = get_object_or_404(consultation.questions, pk=question_pk) if question_pk else None
+    initial = {}
+    if question:
+        initial = {
+            "text": question.text, "help_text": question.help_text, "type": question.type,
+            "choices": "\n".join(c.text for c in question.choices.all()),
+            "min_choices": question.min_choices, "max_choices": question.max_choices,
+            "required": question.required,
+        }
+    form = QuestionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.question_save(
+                consultation=consultation, question=question, text=data["text"], type=data["type"],
+                choices=form.choice_list(), min_choices=data["min_choices"],
+                max_choices=data["max_choices"], required=data["required"], help_text=data["help_text"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Question saved."))
+            return redirect("consultations:detail", pk=pk)
+    return render(request, "consultations/question_form.html",
+                  {"form": form, "consultation": consultation, "question": question})
+
+
+@login_required
+@require_POST
+def question_delete(request, pk, question_pk):
+    consultation = _consultation(request, pk, access.MANAGE)
+    question = get_object_or_404(consultation.questions, pk=question_pk)
+    try:
+        services.question_delete(question=question)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Question removed."))
+    return redirect("consultations:detail", pk=pk)
+
+
+@login_required
+def attachment_add(request, pk):
+    consultation = _consultation(request, pk, access.MANAGE)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.consultation = consultation
+        form.save()
+        messages.success(request, _("Attachment added."))
+        return redirect("consultations:detail", pk=pk)
+    return render(request, "consultations/attachment_form.html", {"form": form, "consultation": consultation})
+
+
+def attachment_download(request, pk):
+    """Staff in scope, or a resident whose dwelling takes part in the consultation."""
+    attachment = get_object_or_404(Attachment.objects.select_related("consultation"), pk=pk)
+    consultation = attachment.consultation
+    household = resident_household(request)
+    allowed = (
+        request.user.is_authenticated and access.has_perm(request.user, access.VIEW, consultation)
+    ) or (
+        household is not None
+        and selectors.consultations_for_household(household).filter(pk=consultation.pk).exists()
+    )
+    if not allowed:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), filename=attachment.file.name.rsplit("/", 1)[-1])
+
+
+# --- ballots entered by staff, export ---------------------------------------------------------
+
+
+@login_required
+def ballot_enter(request, pk):
+    """Enter a paper or door-to-door ballot for one dwelling; the latest ballot counts."""
+    consultation = _consultation(request, pk, access.BALLOT)
+    households = selectors.consultation_households(consultation).select_related("stairwell__building")
+    household = None
+    household_id = request.POST.get("household") or request.GET.get("household")
+    if household_id:
+        household = get_object_or_404(households, pk=household_id)
+    current = None
+    if household is not None:
+        current = (Ballot.objects.filter(consultation=consultation, household=household, is_current=True)
+                   .select_related("entered_by").first())
+    questions = _questions(consultation)
+    form = BallotForm(request.POST or None, questions=questions)
+    channel_form = PaperBallotForm(request.POST or None)
+    if request.method == "POST" and household is not None and form.is_valid() and channel_form.is_valid():
+        try:
+            services.ballot_cast(
+                consultation=consultation, household=household, answers=form.answers(),
+                channel=channel_form.cleaned_data["channel"], entered_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Ballot recorded for %(h)s. It is now the one that counts.")
+                             % {"h": household})
+            return redirect(f"{reverse('consultations:ballot-enter', args=[pk])}?household={household.pk}")
+    return render(request, "consultations/ballot_enter.html", {
+        "consultation": consultation, "households": households, "household": household,
+        "current": current, "form": form, "channel_form": channel_form,
+        "history_count": Ballot.objects.filter(consultation=consultation, household=household).count()
+        if household else 0,
+    })
+
+
+@login_required
+def ballots_export(request, pk):
+    """All ballots (counted and replaced) as xlsx: dwellings and answers, no names or phones."""
+    from openpyxl import Workbook
+
+    consultation = _consultation(request, pk, access.BALLOT)
+    if not consultation.results_visible:
+        messages.error(request, _("Ballots can be exported once voting has closed."))
+        return redirect("consultations:detail", pk=pk)
+    questions = _questions(consultation)
+    ballots = (
+        access.scope_queryset(request.user, Ballot.objects.filter(consultation=consultation), access.BALLOT)
+        .select_related("household__stairwell__building", "entered_by")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("choice")))
+        .order_by("household__stairwell__building__number", "household__stairwell__number",
+                  "household__floor", "household__room_number", "cast_at")
+    )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Ballots"))
+    sheet.append([_("Building"), _("Stairwell"), _("Room"), _("Floor"), _("Floor area (m²)"),
+                  _("Channel"), _("Cast at"), _("Counts"), _("Entered by"), *[q.text for q in questions]])
+    for ballot in ballots:
+        by_question: dict[int, list[str]] = {}
+        for answer in ballot.answers.all():
+            value = answer.choice.text if answer.choice_id else (
+                str(answer.rating) if answer.rating else answer.text)
+            by_question.setdefault(answer.question_id, []).append(value)
+        h = ballot.household
+        sheet.append([
+            h.stairwell.building.number, h.stairwell.number, h.room_number, h.floor, h.floor_area,
+            ballot.get_channel_display(), timezone.localtime(ballot.cast_at).strftime("%Y-%m-%d %H:%M"),
+            _("yes") if ballot.is_current else _("no"),
+            ballot.entered_by.username if ballot.entered_by else "",
+            *["; ".join(by_question.get(q.pk, [])) for q in questions],
+        ])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ballots-{consultation.pk}.xlsx"'
+    return response
+
+
+# --- publicity and ideas ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def objection_answer(request, pk, objection_pk):
+    consultation = _consultation(request, pk, access.MANAGE)
+    objection = get_object_or_404(Objection.objects.select_related("consultation"),
+                                  pk=objection_pk, consultation=consultation)
+    form = ObjectionAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_answer(objection=objection, response=form.cleaned_data["response"],
+                                      responded_by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Answer saved."))
+    else:
+        messages.error(request, _("Write the answer to the objection."))
+    return redirect("consultations:detail", pk=pk)
+
+
+@login_required
+def ideas_moderate(request, pk):
+    consultation = _consultation(request, pk, access.MANAGE)
+    if not consultation.results_visible:
+        messages.info(request, _("Ideas are moderated after voting has closed."))
+        return redirect("consultations:detail", pk=pk)
+    answers = Answer.objects.filter(
+        ballot__consultation=consultation, ballot__is_current=True, question__type=Question.Type.TEXT
+    ).exclude(text="").select_related("question").order_by("moderation", "pk")
+    if request.method == "POST":
+        answer = get_object_or_404(answers, pk=request.POST.get("answer"))
+        services.idea_moderate(answer=answer, approve=request.POST.get("decision") == "approve")
+        messages.success(request, _("Moderation saved."))
+        return redirect("consultations:ideas", pk=pk)
+    page = Paginator(answers, 50).get_page(request.GET.get("page"))
+    return render(request, "consultations/ideas.html", {"consultation": consultation, "page_obj": page})
+
+
+def _approved_ideas(consultation):
+    return list(
+        Answer.objects.filter(
+            ballot__consultation=consultation, ballot__is_current=True,
+            moderation=Answer.Moderation.APPROVED,
+        ).select_related("question").order_by("question__position", "pk")[:200]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff: resident links and QR codes
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def links(request):
+    """Choose an estate (or stairwell); see which dwellings have an active link; issue and print."""
+    if not access.has_any_perm(request.user, access.BALLOT):
+        raise Http404
+    data = request.POST if request.method == "POST" else (request.GET if "estate" in request.GET else None)
+    form = LinksForm(data, user=request.user)
+    rows = None
+    if form.is_bound and form.is_valid():
+        households = access.scope_queryset(request.user, form.households(), access.BALLOT)
+        if request.method == "POST":
+            issued = services.access_links_issue(households=households, issued_by=request.user)
+            # The tokens exist only in this response (they are stored hashed): print now.
+            return render(request, "consultations/links_print.html", {
+                "rows": [{
+                    "household": h, "token": token,
+                    "url": request.build_absolute_uri(reverse("consultations:resident-enter", args=[token])),
+                } for h, token in issued],
+                "estate": form.cleaned_data["estate"],
+            })
+        rows = households.select_related("stairwell__building").annotate(
+            active_links=Count("access_links", filter=Q(access_links__revoked_at__isnull=True))
+        ).order_by("stairwell__building__number", "stairwell__number", "floor", "room_number")
+    return render(request, "consultations/links.html", {"form": form, "rows": rows})
+
+
+@login_required
+@require_POST
+def link_revoke(request, household_pk):
+    household = get_object_or_404(Household.objects.select_related("stairwell__building"), pk=household_pk)
+    require_perm(request.user, access.BALLOT, household)
+    services.access_link_revoke(household=household)
+    messages.success(request, _("The link for %(h)s no longer works.") % {"h": household})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("consultations:links")
+    return redirect(next_url)
+
+
+@login_required
+def link_qr(request, household_pk):
+    """The QR code image for a dwelling's link, for staff who may hand out ballots there. The
+    token must be the dwelling's active one: the server cannot rebuild it from its hash."""
+    import qrcode
+    import qrcode.image.svg
+
+    household = get_object_or_404(Household, pk=household_pk)
+    require_perm(request.user, access.BALLOT, household)
+    token = request.GET.get("t", "")
+    link = services.access_link_resolve(token=token, touch=False)
+    if link is None or link.household_id != household.pk:
+        raise Http404
+    url = request.build_absolute_uri(reverse("consultations:resident-enter", args=[token]))
+    if request.GET.get("format") == "png":
+        buffer = io.BytesIO()
+        qrcode.make(url, box_size=8, border=2).save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    else:
+        image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+        response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Residents
+# ---------------------------------------------------------------------------------------------
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _bad_token_key(request) -> str:
+    return f"consultations:bad-token:{_client_ip(request)}"
+
+
+def resident_household(request) -> Household | None:
+    """The dwelling of this resident session, while the link that opened it is still active."""
+    household_id = request.session.get(SESSION_HOUSEHOLD)
+    link_id = request.session.get(SESSION_LINK)
+    if not household_id or not link_id:
+        return None
+    link = (
+        AccessLink.objects.select_related("household__stairwell__building__estate")
+        .filter(pk=link_id, household_id=household_id, revoked_at__isnull=True).first()
+    )
+    if link is None:
+        request.session.pop(SESSION_HOUSEHOLD, None)
+        request.session.pop(SESSION_LINK, None)
+        return None
+    return link.household
+
+
+def resident_enter(request, token):
+    """Opening the printed link (or QR code) starts a session for that dwelling."""
+    key = _bad_token_key(request)
+    if (cache.get(key) or 0) >= BAD_TOKEN_LIMIT:
+        return render(request, "consultations/resident_blocked.html", status=429)
+    link = services.access_link_resolve(token=token)
+    if link is None:
+        # Count the failure for this client; the window starts at the first failure.
+        cache.add(key, 0, BAD_TOKEN_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, BAD_TOKEN_WINDOW)
+        return render(request, "consultations/resident_invalid.html", status=404)
+    request.session.cycle_key()
+    request.session[SESSION_HOUSEHOLD] = link.household_id
+    request.session[SESSION_LINK] = link.pk
+    # Redirect so the token leaves the address bar (and the browser history shows no token).
+    return redirect("consultations:resident-home")
+
+
+def _resident_or_none(request):
+    household = resident_household(request)
+    if household is None:
+        return None, render(request, "consultations/resident_invalid.html", {"expired": True}, status=403)
+    return household, None
+
+
+def resident_home(request):
+    household, refusal = _resident_or_none(request)
+    if refusal:
+        return refusal
+    now = timezone.now()
+    consultations = list(selectors.consultations_for_household(household))
+    voted = set(
+        Ballot.objects.filter(household=household, is_current=True,
+                              consultation__in=[c.pk for c in consultations])
+        .values_list("consultation_id", flat=True)
+    )
+    open_now = [c for c in consultations if c.is_open(now)]
+    finished = [c for c in consultations if c.results_visible]
+    return render(request, "consultations/resident_home.html", {
+        "household": household, "open_now": open_now, "finished": finished, "voted": voted,
+    })
+
+
+def resident_consultation(request, pk):
+    household, refusal = _resident_or_none(request)
+    if refusal:
+        return refusal
+    consultation = get_object_or_404(selectors.consultations_for_household(household), pk=pk)
+    if consultation.results_visible:
+        return _resident_result(request, household, consultation)
+    if not consultation.is_open():
+        return render(request, "consultations/resident_closed.html",
+                      {"consultation": consultation, "household": household})
+    questions = _questions(consultation)
+    current = selectors.current_ballot(consultation=consultation, household=household)
+    if request.method == "POST":
+        form = BallotForm(request.POST, questions=questions)
+        if form.is_valid():
+            try:
+                services.ballot_cast(consultation=consultation, household=household,
+                                     answers=form.answers(), channel=Ballot.Channel.ONLINE)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Thank you. Your ballot has been recorded."))
+                return redirect("consultations:resident-consultation", pk=pk)
+    else:
+        form = BallotForm(initial=BallotForm.initial_from(current), questions=questions)
+    chosen = []
+    if current is not None and request.method == "GET":
+        answers = {a.pk: a for a in Answer.objects.filter(ballot=current).select_related("choice", "question")}
+        chosen = sorted(answers.values(), key=lambda a: (a.question.position, a.question_id, a.pk))
+    return render(request, "consultations/resident_vote.html", {
+        "consultation": consultation, "household": household, "form": form, "current": current,
+        "chosen": chosen, "attachments": consultation.attachments.all(),
+        "changing": request.GET.get("change") == "1" or request.method == "POST",
+    })
+
+
+def _resident_result(request, household, consultation):
+    form = ObjectionForm(request.POST or None)
+    in_publicity = (
+        consultation.status == Consultation.Status.PUBLICITY
+        and consultation.publicity_ends_at and timezone.now() < consultation.publicity_ends_at
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_lodge(consultation=consultation, household=household,
+                                     text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your objection has been lodged; staff will answer it."))
+            return redirect("consultations:resident-consultation", pk=consultation.pk)
+    return render(request, "consultations/resident_result.html", {
+        "consultation": consultation, "household": household,
+        "tally": services.tally_compute(consultation=consultation),
+        "ideas": _approved_ideas(consultation), "form": form, "in_publicity": in_publicity,
+        "my_objections": Objection.objects.filter(consultation=consultation, household=household),
+    })
+
+
+@require_POST
+def resident_leave(request):
+    request.session.pop(SESSION_HOUSEHOLD, None)
+    request.session.pop(SESSION_LINK, None)
+    return render(request, "consultations/resident_invalid.html", {"left": True})

@@ -1,0 +1,153 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from inspections import selectors, services
+from inspections.api.serializers import (
+    CategorySerializer,
+    PatrolSerializer,
+    PointSerializer,
+    PointTransitionSerializer,
+    StatisticsSerializer,
+)
+from inspections.filtersets import PatrolFilterSet, PointFilterSet
+from inspections.models import Category, Patrol, Point
+from renovation import access
+from renovation.api import ScopedModelViewSet
+from renovation.drf import RolePermission
+
+
+def _drf_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(
+        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    )
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The configurable list of point categories (not scoped: the same for the whole city)."""
+
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+
+class PointViewSet(ScopedModelViewSet):
+    """Inspection points with their full history (read-only, nested). Points are created here
+    and move only through the `transition` action; nothing is ever deleted."""
+
+    queryset = Point.objects.all()
+    serializer_class = PointSerializer
+    filterset_class = PointFilterSet
+    write_perm = access.INSPECT
+    http_method_names = ["get", "post", "head", "options"]
+    ordering_fields = ["found_at", "deadline", "priority", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.with_overdue_flag(
+            selectors.points_with_history(
+                super().get_queryset().select_related("estate", "category", "building")
+            )
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            point = services.point_create(
+                actor=self.request.user,
+                estate=data["estate"],
+                building=data.get("building"),
+                household=data.get("household"),
+                category=data["category"],
+                location=data.get("location", ""),
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
+                area=data.get("area"),
+                responsible_party=data.get("responsible_party", ""),
+                priority=data.get("priority", Point.Priority.NORMAL),
+                description=data.get("description", ""),
+                photos=data.get("photos", []),
+                patrol=data.get("patrol"),
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        serializer.instance = self.get_queryset().get(pk=point.pk)
+
+    @action(detail=True, methods=["post"], serializer_class=PointTransitionSerializer)
+    def transition(self, request, pk=None):
+        """Moves the point one step along its workflow (see inspections.services.TRANSITIONS)."""
+        point = self.get_object()
+        serializer = PointTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.point_transition(
+                point=point,
+                actor=request.user,
+                to_status=data["to_status"],
+                note=data["note"],
+                photos=data["photos"],
+                deadline=data["deadline"],
+                case_number=data["case_number"],
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        fresh = self.get_queryset().get(pk=point.pk)
+        return Response(
+            PointSerializer(fresh, context=self.get_serializer_context()).data,
+            status=status.HTTP_200_OK,
+        )
+
+    @action(detail=True, methods=["get"])
+    def next_steps(self, request, pk=None):
+        point = self.get_object()
+        return Response({"status": point.status, "next": list(services.allowed_next(point.status))})
+
+
+class PatrolViewSet(ScopedModelViewSet):
+    queryset = Patrol.objects.all()
+    serializer_class = PatrolSerializer
+    filterset_class = PatrolFilterSet
+    write_perm = access.INSPECT
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.patrol_with_visits(
+            super().get_queryset().select_related("estate", "worker")
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            patrol = services.patrol_record(
+                worker=self.request.user,
+                estate=data["estate"],
+                points=data.get("points", []),
+                note=data.get("note", ""),
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        serializer.instance = self.get_queryset().get(pk=patrol.pk)
+
+
+class StatisticsViewSet(viewsets.ViewSet):
+    """Points found, rectified, demolished (count and m²), hazards cleared and overdue — per
+    estate, per subdistrict and in total, over the caller's scope. Aggregates only: no names."""
+
+    permission_classes = [RolePermission]
+    serializer_class = StatisticsSerializer
+
+    @extend_schema(
+        responses=StatisticsSerializer,
+        parameters=[
+            OpenApiParameter("estate_id", int, many=True, description="Limit to these estates.")
+        ],
+    )
+    def list(self, request):
+        estate_ids = [int(v) for v in request.query_params.getlist("estate_id") if v.isdigit()]
+        stats = selectors.statistics(user=request.user, estate_ids=estate_ids or None)
+        return Response(StatisticsSerializer(stats).data)

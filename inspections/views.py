@@ -1,0 +1,255 @@
+"""Pages: the grid worker's phone pages (record a point, move it along) and the staff pages
+(point list, history, patrol log, statistics). Thin: parse, call one service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from inspections import selectors, services
+from inspections.filtersets import PatrolFilterSet, PointFilterSet
+from inspections.forms import PatrolForm, PointForm, TransitionForm
+from inspections.models import Patrol, Point, Status
+from renovation import access
+from renovation.api import scoped_get_or_404
+from renovation.views import PermRequiredMixin, ScopedMixin
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Puts a service's ValidationError onto the form, field by field where it can."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# What the button for each next step says (an action, where the status names a state).
+ACTIONS = {
+    Status.NOTICE_SERVED: gettext_lazy("Serve the rectification notice"),
+    Status.RECTIFIED_BY_PARTY: gettext_lazy("Rectified by the party"),
+    Status.DEMOLITION_AGREED: gettext_lazy("Assisted demolition agreed"),
+    Status.DEMOLISHED: gettext_lazy("Demolished"),
+    Status.OVERDUE: gettext_lazy("Mark overdue"),
+    Status.INTERVIEWED: gettext_lazy("Record the formal interview"),
+    Status.CASE_FILED: gettext_lazy("File a case"),
+    Status.ENFORCED: gettext_lazy("Enforcement done"),
+    Status.VERIFIED: gettext_lazy("Verify (with an after photo)"),
+    Status.CLOSED: gettext_lazy("Close the point"),
+}
+
+
+def next_steps(point: Point) -> list[tuple[str, str]]:
+    """The buttons the point's page offers, (status, label): the workflow's allowed steps, the
+    overdue one only once the deadline has passed."""
+    passed = point.deadline is not None and point.deadline < timezone.localdate()
+    return [
+        (status, ACTIONS[status])
+        for status in services.allowed_next(point.status)
+        if status != Status.OVERDUE or passed
+    ]
+
+
+class PointListView(ScopedMixin, ListView):
+    model = Point
+    template_name = "inspections/point_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        points = selectors.with_overdue_flag(selectors.points_for(user=self.request.user))
+        self.filterset = PointFilterSet(self.request.GET or None, points, user=self.request.user)
+        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["today"] = timezone.localdate()
+        context["can_inspect"] = access.has_any_perm(self.request.user, access.INSPECT)
+        return context
+
+
+class PointCreateView(PermRequiredMixin, FormView):
+    perm = access.INSPECT
+    form_class = PointForm
+    template_name = "inspections/point_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_initial(self):
+        initial = super().get_initial()
+        estates = selectors.estates_for_inspection(user=self.request.user)
+        if self.request.GET.get("estate"):
+            initial["estate"] = self.request.GET["estate"]
+        elif len(first := list(estates[:2])) == 1:
+            initial["estate"] = first[0].pk
+        if self.request.GET.get("patrol"):
+            initial["patrol"] = self.request.GET["patrol"]
+        return initial
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            point = services.point_create(
+                actor=self.request.user,
+                estate=data["estate"],
+                building=data.get("building"),
+                household=data.get("household"),
+                category=data["category"],
+                location=data["location"],
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
+                area=data.get("area"),
+                responsible_party=data.get("responsible_party") or "",
+                priority=data["priority"],
+                description=data.get("description") or "",
+                photos=data.get("photos") or [],
+                patrol=data.get("patrol"),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Point recorded: %(point)s.") % {"point": point})
+        return redirect("inspections:point-detail", pk=point.pk)
+
+
+class PointDetailView(ScopedMixin, DetailView):
+    model = Point
+    template_name = "inspections/point_detail.html"
+    context_object_name = "point"
+
+    def get_queryset(self):
+        return selectors.points_with_history(selectors.points_for(user=self.request.user))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        point = self.object
+        can_inspect = access.has_perm(self.request.user, access.INSPECT, point)
+        context["can_inspect"] = can_inspect
+        steps = next_steps(point) if can_inspect else []
+        targets = {status for status, _label in steps}
+        context["next_steps"] = steps
+        context["asks_deadline"] = bool(targets & {Status.NOTICE_SERVED, Status.DEMOLITION_AGREED})
+        context["asks_case_number"] = Status.CASE_FILED in targets
+        context.setdefault("form", TransitionForm())
+        context["is_overdue"] = services.is_overdue(point)
+        return context
+
+
+@login_required
+@require_POST
+def point_transition_view(request, pk):
+    point = scoped_get_or_404(request.user, Point.objects.all(), access.INSPECT, pk=pk)
+    form = TransitionForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            step = services.point_transition(
+                point=point,
+                actor=request.user,
+                to_status=data["to_status"],
+                note=data["note"],
+                photos=data["photos"],
+                deadline=data["deadline"],
+                case_number=data["case_number"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Point moved to “%(status)s”.") % {"status": step.get_to_status_display()},
+            )
+            return redirect("inspections:point-detail", pk=point.pk)
+    view = PointDetailView()
+    view.setup(request, pk=pk)
+    view.object = view.get_object()
+    context = view.get_context_data(form=form)
+    return render(request, view.template_name, context)
+
+
+@login_required
+def photo_view(request, pk):
+    """A point's photo, to those who may see the point. Only the metadata-free copy exists."""
+    photo = scoped_get_or_404(request.user, selectors.photos_for(user=request.user), pk=pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+class PatrolListView(ScopedMixin, ListView):
+    model = Patrol
+    template_name = "inspections/patrol_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = PatrolFilterSet(
+            self.request.GET or None,
+            selectors.patrols_for(user=self.request.user),
+            user=self.request.user,
+        )
+        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["can_inspect"] = access.has_any_perm(self.request.user, access.INSPECT)
+        return context
+
+
+class PatrolDetailView(ScopedMixin, DetailView):
+    model = Patrol
+    template_name = "inspections/patrol_detail.html"
+    context_object_name = "patrol"
+
+    def get_queryset(self):
+        return selectors.patrol_with_visits(selectors.patrols_for(user=self.request.user))
+
+
+class PatrolCreateView(PermRequiredMixin, FormView):
+    perm = access.INSPECT
+    form_class = PatrolForm
+    template_name = "inspections/patrol_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            patrol = services.patrol_record(
+                worker=self.request.user,
+                estate=data["estate"],
+                points=data["points"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Patrol recorded."))
+        return redirect(reverse("inspections:patrol-detail", args=[patrol.pk]))
+
+
+class StatisticsView(LoginRequiredMixin, TemplateView):
+    template_name = "inspections/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stats"] = selectors.statistics(user=self.request.user)
+        return context

@@ -1,0 +1,451 @@
+"""Staff pages: programme overview, project list and detail, the forms for each part of a
+project, the officials' strikes and the battle map (挂图作战). Thin: they parse input, call one
+service or selector, and render."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from renovation import access
+from renovation.api import scoped_get_or_404
+from renovation.views import PermRequiredMixin
+
+from . import selectors, services
+from .filtersets import ProjectFilterSet
+from .forms import (
+    AcceptanceForm,
+    ComplaintForm,
+    ComplaintResolveForm,
+    FundingLineForm,
+    MilestoneForm,
+    ProgrammeForm,
+    ProgressReportForm,
+    ProjectForm,
+    TransitionForm,
+    WorksItemForm,
+)
+from .models import (
+    Complaint,
+    FundingLine,
+    Milestone,
+    Programme,
+    ProgressEntry,
+    Project,
+    WorksItem,
+)
+
+PAGE_SIZE = 25
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _today(request) -> datetime.date:
+    return timezone.localdate()
+
+
+class ProgrammeOverviewView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/programme_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        programmes = selectors.programme_overview(user)
+        manage_paths = access.region_paths(user, access.MANAGE)
+        for programme in programmes:
+            programme.can_edit = manage_paths is None or any(
+                programme.region.path.startswith(path) for path in manage_paths
+            )
+        context["programmes"] = programmes
+        context["can_manage"] = access.has_any_perm(user, access.MANAGE)
+        return context
+
+
+class ProgrammeFormView(PermRequiredMixin, FormView):
+    form_class = ProgrammeForm
+    template_name = "projects/form.html"
+    programme = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and "pk" in kwargs:
+            self.programme = scoped_get_or_404(
+                request.user, Programme.objects.all(), access.MANAGE, pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.programme}
+
+    def form_valid(self, form):
+        try:
+            programme = services.programme_save(programme=form.instance)
+        except ValidationError as exc:
+            add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Programme “%(name)s” saved.") % {"name": programme})
+        return redirect("projects:overview")
+
+    def get_context_data(self, **kwargs):
+        title = _("Edit programme") if self.programme else _("New programme")
+        return super().get_context_data(title=title, back=reverse("projects:overview"), **kwargs)
+
+
+class ProjectListView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/project_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        queryset = selectors.projects_for(user, today=_today(self.request)).order_by(
+            "programme__name", "estate__name", "pk"
+        )
+        filterset = ProjectFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
+        projects = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        page = Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(filterset=filterset, page_obj=page, projects=page.object_list,
+                       can_manage=access.has_any_perm(user, access.MANAGE))
+        return context
+
+
+class ProjectFormView(PermRequiredMixin, FormView):
+    form_class = ProjectForm
+    template_name = "projects/form.html"
+    project = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and "pk" in kwargs:
+            self.project = scoped_get_or_404(
+                request.user, Project.objects.all(), access.MANAGE, pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if "programme" in self.request.GET:
+            initial["programme"] = self.request.GET["programme"]
+        return initial
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.project}
+
+    def form_valid(self, form):
+        try:
+            project = services.project_save(project=form.instance)
+        except ValidationError as exc:
+            add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Project “%(name)s” saved.") % {"name": project})
+        return redirect("projects:detail", pk=project.pk)
+
+    def get_context_data(self, **kwargs):
+        title = _("Edit project") if self.project else _("New project")
+        back = reverse("projects:detail", args=[self.project.pk]) if self.project else reverse("projects:list")
+        return super().get_context_data(title=title, back=back, **kwargs)
+
+
+class ProjectDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/project_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, today = self.request.user, _today(self.request)
+        try:
+            project = selectors.projects_for(user, today=today).get(pk=kwargs["pk"])
+        except Project.DoesNotExist as exc:
+            raise Http404 from exc
+        milestones = list(project.milestones.all())
+        reports = project.progress_reports.select_related("reporter").prefetch_related(
+            Prefetch("entries", ProgressEntry.objects.select_related("works_item__works_type")),
+            "photos",
+        )
+        complaints = project.complaints.annotate(
+            flagged=ExpressionWrapper(selectors.complaint_flag_q(today), output_field=BooleanField())
+        )
+        context.update(
+            project=project,
+            gap_abs=abs(project.funding_gap),
+            official_phone=project.official_phone
+            if access.has_perm(user, access.PERSONAL, project.estate.community.path)
+            else access.mask_phone(project.official_phone),
+            works_items=project.works_items.select_related("works_type"),
+            funding_lines=project.funding_lines.all(),
+            milestones=milestones,
+            timeline=selectors.timeline(project, milestones, today=today),
+            reports=reports,
+            complaints=complaints,
+            flag_days=selectors.COMPLAINT_FLAG_DAYS,
+            strikes=selectors.strikes_of(project, user=user, today=today),
+            strike_levels=selectors.STRIKE_LEVELS,
+            transitions=[(s, Project.Status(s).label) for s in services.allowed_transitions(project)],
+            acceptance_problems=services.acceptance_problems(project),
+            can_manage=access.has_perm(user, access.MANAGE, project),
+            can_report=access.has_perm(user, access.INSPECT, project),
+            today=today,
+        )
+        return context
+
+
+class ProjectPartMixin(LoginRequiredMixin):
+    """A form about one project (and optionally one of its rows): 404 outside the user's
+    `perm` scope."""
+
+    perm = access.MANAGE
+    template_name = "projects/form.html"
+    model = None
+    anchor = ""
+    title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.project = scoped_get_or_404(
+            request.user, Project.objects.select_related("programme", "estate"), self.perm,
+            pk=kwargs["pk"],
+        )
+        self.object = None
+        if self.model is not None and "item" in kwargs:
+            self.object = get_object_or_404(self.model, project=self.project, pk=kwargs["item"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def success(self, message):
+        messages.success(self.request, message)
+        return HttpResponseRedirect(
+            reverse("projects:detail", args=[self.project.pk]) + (f"#{self.anchor}" if self.anchor else "")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            project=self.project, title=self.title,
+            back=reverse("projects:detail", args=[self.project.pk]), **kwargs,
+        )
+
+
+class RowFormView(ProjectPartMixin, FormView):
+    """Create or edit one row of a project (works item, funding line, milestone, complaint)."""
+
+    saved_message = gettext_lazy("Saved.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object or self.model(project=self.project)
+        return kwargs
+
+    def save(self, instance):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        form.instance.project = self.project
+        try:
+            self.save(form.instance)
+        except ValidationError as exc:
+            add_errors(form, exc)
+            return self.form_invalid(form)
+        return self.success(self.saved_message)
+
+
+class WorksItemFormView(RowFormView):
+    model, form_class, anchor = WorksItem, WorksItemForm, "works"
+    title = gettext_lazy("Works item")
+    saved_message = gettext_lazy("Works item saved.")
+
+    def save(self, instance):
+        services.works_item_save(item=instance)
+
+
+class FundingLineFormView(RowFormView):
+    model, form_class, anchor = FundingLine, FundingLineForm, "funding"
+    title = gettext_lazy("Funding line")
+    saved_message = gettext_lazy("Funding line saved.")
+
+    def save(self, instance):
+        services.funding_line_save(line=instance)
+
+
+class MilestoneFormView(RowFormView):
+    model, form_class, anchor = Milestone, MilestoneForm, "milestones"
+    title = gettext_lazy("Milestone")
+    saved_message = gettext_lazy("Milestone saved.")
+
+    def save(self, instance):
+        services.milestone_save(milestone=instance, today=_today(self.request))
+
+
+class ComplaintFormView(RowFormView):
+    model, form_class, anchor = Complaint, ComplaintForm, "complaints"
+    title = gettext_lazy("Complaint")
+    saved_message = gettext_lazy("Complaint saved.")
+
+    def save(self, instance):
+        services.complaint_save(complaint=instance, today=_today(self.request))
+
+
+class ComplaintResolveView(ProjectPartMixin, FormView):
+    model, form_class, anchor = Complaint, ComplaintResolveForm, "complaints"
+    title = gettext_lazy("Resolve complaint")
+
+    def get_initial(self):
+        return {"resolved_on": _today(self.request), "reply": self.object.reply}
+
+    def form_valid(self, form):
+        try:
+            services.complaint_resolve(complaint=self.object, today=_today(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+            return self.form_invalid(form)
+        return self.success(_("Complaint resolved."))
+
+
+class AcceptanceView(ProjectPartMixin, FormView):
+    form_class, anchor = AcceptanceForm, "acceptance"
+    title = gettext_lazy("Acceptance")
+
+    def get_initial(self):
+        p = self.project
+        return {"acceptance_date": p.acceptance_date, "acceptance_result": p.acceptance_result,
+                "satisfaction_rate": p.satisfaction_rate, "note": p.acceptance_note}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.acceptance_record(
+                project=self.project, acceptance_date=data["acceptance_date"],
+                acceptance_result=data["acceptance_result"], satisfaction_rate=data["satisfaction_rate"],
+                note=data["note"], today=_today(self.request),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+            return self.form_invalid(form)
+        return self.success(_("Acceptance recorded."))
+
+
+class TransitionView(ProjectPartMixin, FormView):
+    form_class, anchor = TransitionForm, "status"
+    title = gettext_lazy("Change status")
+    template_name = "projects/transition.html"
+
+    def form_valid(self, form):
+        try:
+            project = services.project_transition(
+                project=self.project, to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"], today=_today(self.request),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+            return self.form_invalid(form)
+        return self.success(_("The project is now “%(status)s”.") % {"status": project.get_status_display()})
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "allowed": services.allowed_transitions(self.project)}
+
+    def get_context_data(self, **kwargs):
+        can_complete = Project.Status.COMPLETED in services.allowed_transitions(self.project)
+        return super().get_context_data(
+            acceptance_problems=services.acceptance_problems(self.project) if can_complete else [],
+            **kwargs,
+        )
+
+
+class ProgressReportView(ProjectPartMixin, FormView):
+    form_class, anchor = ProgressReportForm, "progress"
+    perm = access.INSPECT
+    title = gettext_lazy("Progress report")
+
+    def get_form_kwargs(self):
+        items = self.project.works_items.select_related("works_type")
+        return {**super().get_form_kwargs(), "items": items}
+
+    def get_initial(self):
+        return {"report_date": _today(self.request)}
+
+    def form_valid(self, form):
+        try:
+            services.progress_report_create(
+                project=self.project, report_date=form.cleaned_data["report_date"],
+                progress=form.progress(), photos=form.cleaned_data["photos"],
+                note=form.cleaned_data["note"], reporter=self.request.user,
+                today=_today(self.request),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+            return self.form_invalid(form)
+        return self.success(_("Progress report saved."))
+
+
+class StrikesView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/strikes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = _today(self.request)
+        rows = list(selectors.official_strikes(self.request.user, today=today)[:200])
+        personal = access.has_any_perm(self.request.user, access.PERSONAL)
+        for row in rows:
+            row["level_label"] = selectors.STRIKE_LEVELS[row["level"]]
+            if not personal:
+                row["official_phone"] = access.mask_phone(row["official_phone"])
+        context.update(officials=rows, today=today)
+        return context
+
+
+SORTS = {
+    "progress": ("progress_pct", "estate__name"),
+    "-progress": ("-progress_pct", "estate__name"),
+    "name": ("estate__name",),
+    "overdue": ("-overdue_count", "estate__name"),
+}
+
+
+class BattleMapView(LoginRequiredMixin, TemplateView):
+    """挂图作战: every project of one subdistrict as a card coloured by status and overdue state."""
+
+    template_name = "projects/battle_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, today = self.request.user, _today(self.request)
+        regions = list(selectors.battle_map_regions(user))
+        region = None
+        wanted = self.request.GET.get("region")
+        if wanted:
+            region = next((r for r in regions if str(r.pk) == wanted), None)
+            if region is None:
+                raise Http404
+        elif regions:
+            region = regions[0]
+        sort = self.request.GET.get("sort", "progress")
+        if sort not in SORTS:
+            sort = "progress"
+        projects = []
+        if region is not None:
+            projects = list(
+                selectors.projects_for(user, today=today)
+                .filter(estate__community__parent=region).order_by(*SORTS[sort], "pk")
+            )
+        counts = {}
+        for project in projects:
+            counts[project.status] = counts.get(project.status, 0) + 1
+        context.update(
+            regions=regions, region=region, projects=projects, sort=sort,
+            sorts=[("progress", _("Progress ↑")), ("-progress", _("Progress ↓")),
+                   ("overdue", _("Overdue first")), ("name", _("Name"))],
+            legend=[(s, label, counts.get(s, 0)) for s, label in Project.Status.choices],
+            overdue_total=sum(1 for p in projects if p.overdue_count),
+        )
+        return context
