@@ -61,13 +61,6 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        if self.parent_id and self.parent.level != self.level - 1:
-            raise ValidationError(
-                {"parent": _("A %(level)s must sit directly under a %(parent)s.")
-                 % {"level": self.get_level_display(), "parent": Region.Level(self.level - 1).label}}
-            )
-
     def save(self, *args, **kwargs):
         # The path follows from the row and its parent alone; it needs the new pk, hence two steps.
         super().save(*args, **kwargs)
@@ -75,6 +68,13 @@ class Region(models.Model):
         if path != self.path:
             self.path = path
             Region.objects.filter(pk=self.pk).update(path=path)
+
+    def clean(self):
+        if self.parent_id and self.parent.level != self.level - 1:
+            raise ValidationError(
+                {"parent": _("A %(level)s must sit directly under a %(parent)s.")
+                 % {"level": self.get_level_display(), "parent": Region.Level(self.level - 1).label}}
+            )
 
     def ancestors(self):
         ids = [int(p) for p in self.path.split(".") if p]
