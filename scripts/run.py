@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,9 +34,15 @@ def main():
         ),
     ]
     print(f"\nHuanxin is running on http://{HOST}:{PORT}/  (Ctrl-C stops it)\n", flush=True)
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    # Explicit handlers: a shell that starts us in the background may have SIGINT ignored.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     try:
         while all(child.poll() is None for child in children):
-            signal.sigtimedwait([signal.SIGCHLD], 1) if hasattr(signal, "sigtimedwait") else None
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:

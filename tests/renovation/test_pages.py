@@ -48,3 +48,13 @@ def test_a_malformed_setting_names_the_variable():
     )
     assert result.returncode != 0
     assert "CONN_MAX_AGE" in result.stderr
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client, db):
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "工作人员登录" in body
+
+
+def test_the_language_switch_names_each_language_in_itself(client, db):
+    body = client.get("/accounts/login/").content.decode()
+    assert ">English</button>" in body

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class DefaultLanguageMiddleware(LocaleMiddleware):
+    """Chinese unless the user picked English with the switch: the portal's language comes from
+    the language cookie only, not from the browser's Accept-Language (street-office PCs and
+    residents' phones often report English even for Chinese readers)."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
