@@ -40,9 +40,12 @@ def phone_page(browser, live_server):
     context.close()
 
 
-def login(page, live_server, username, password):
+def login(page, live_server, username, password=None):
+    """Log in through the login form (not the top bar's language switch) and wait to leave it."""
+    from tests.communities.factories import PASSWORD
+
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", password)
+    page.fill("#id_password", password or PASSWORD)
     page.click("main form button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -2,23 +2,13 @@
 
 import pytest
 
-from tests.communities.factories import PASSWORD
 from tests.conftest import make_stairwell
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, login
 
 pytestmark = pytest.mark.e2e
 
 OVERFLOW = "document.documentElement.scrollWidth"
 
-
-def log_in(page, live_server, username):
-    # The shared `login()` clicks the first submit button, which is the language switch in the
-    # top bar; submitting the login form itself avoids that.
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_phone_user_opens_an_estate_and_sees_its_buildings_without_sideways_scrolling(
@@ -27,7 +17,7 @@ def test_a_phone_user_opens_an_estate_and_sees_its_buildings_without_sideways_sc
     for number in ("1", "2"):
         make_stairwell(tree.estate_a, floors=6, per_floor=2, building_number=number)
     page = phone_page
-    log_in(page, live_server, "alice")
+    login(page, live_server, "alice")
     page.goto(f"{live_server.url}/communities/estates/")
     assert page.locator("table.estate-table").is_visible()
     assert page.evaluate(OVERFLOW) <= PHONE["width"]
@@ -48,7 +38,7 @@ def test_a_phone_user_opens_an_estate_and_sees_its_buildings_without_sideways_sc
 
 def test_typing_in_the_search_narrows_the_list_in_place(phone_page, live_server, alice, tree):
     page = phone_page
-    log_in(page, live_server, "alice")
+    login(page, live_server, "alice")
     page.goto(f"{live_server.url}/communities/estates/")
     assert page.locator("table.estate-table tbody tr").count() == 2
     page.fill("input[name=q]", "二村")

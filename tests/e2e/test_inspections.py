@@ -7,7 +7,8 @@ from PIL import Image
 
 from communities.models import Membership
 from inspections.models import Point
-from tests.communities.factories import PASSWORD, staff
+from tests.communities.factories import staff
+from tests.e2e.conftest import login
 from tests.inspections.factories import category
 
 pytestmark = pytest.mark.e2e
@@ -19,15 +20,6 @@ def small_jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def log_in(page, live_server, username):
-    # The shared `login()` clicks the first submit button of the page, which is the language
-    # switch in the top bar; this submits the login form itself.
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
 
 def test_a_grid_worker_records_a_point_with_a_photo_on_a_phone(
     phone_page, live_server, tree, settings, tmp_path
@@ -36,7 +28,7 @@ def test_a_grid_worker_records_a_point_with_a_photo_on_a_phone(
     roof = category("rooftop_addition")  # re-seeded if a transactional test emptied the table
     staff("gridworker", tree.rihui6, Membership.Role.GRID_WORKER)
     page = phone_page
-    log_in(page, live_server, "gridworker")
+    login(page, live_server, "gridworker")
     # The phone shares its location: the page's script fills the hidden fields.
     page.context.grant_permissions(["geolocation"], origin=live_server.url)
     page.context.set_geolocation({"latitude": 31.1925, "longitude": 121.4513})

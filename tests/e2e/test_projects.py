@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from projects.models import Project
-from tests.communities.factories import PASSWORD
+from tests.e2e.conftest import login
 from tests.projects.factories import (
     MilestoneFactory,
     ProgrammeFactory,
@@ -18,15 +18,6 @@ from tests.projects.factories import (
 
 pytestmark = pytest.mark.e2e
 
-
-def log_in(page, live_server, username):
-    # The shared `login()` clicks the first submit button on the page, which is the language
-    # switch in the top bar; submit the login form itself.
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_the_battle_map_on_a_phone_opens_a_project_card(phone_page, live_server, alice, charlie, tree):
@@ -42,7 +33,7 @@ def test_the_battle_map_on_a_phone_opens_a_project_card(phone_page, live_server,
     ProjectFactory(programme=programme, estate=tree.estate_c, start_date=None, planned_completion_date=None)
 
     page = phone_page
-    log_in(page, live_server, "alice")
+    login(page, live_server, "alice")
     page.goto(f"{live_server.url}/projects/map/?sort=-progress")
     cards = page.locator(".map-card")
     assert cards.count() == 2  # charlie's estate is not on alice's map
