@@ -5,10 +5,13 @@ from django.utils import translation
 
 class DefaultLanguageMiddleware(LocaleMiddleware):
     """Chinese unless the user picked English with the switch: the portal's language comes from
-    the language cookie only, not from the browser's Accept-Language (street-office PCs and
+    the language cookie only, not from the browser's Accept-Language (the API still honours it) (street-office PCs and
     residents' phones often report English even for Chinese readers)."""
 
     def process_request(self, request):
+        if request.path.startswith("/api/"):
+            # Machine clients say what they want in Accept-Language.
+            return super().process_request(request)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
