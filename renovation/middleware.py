@@ -4,9 +4,10 @@ from django.utils import translation
 
 
 class DefaultLanguageMiddleware(LocaleMiddleware):
-    """Chinese unless the user picked English with the switch: the portal's language comes from
-    the language cookie only, not from the browser's Accept-Language (the API still honours it) (street-office PCs and
-    residents' phones often report English even for Chinese readers)."""
+    """Chinese unless the user picked English with the switch: pages take their language from
+    the language cookie only, not from the browser's Accept-Language (street-office PCs and
+    residents' phones often report English even for Chinese readers). The API still honours
+    Accept-Language, which is how machine clients ask."""
 
     def process_request(self, request):
         if request.path.startswith("/api/"):
