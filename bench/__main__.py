@@ -55,10 +55,16 @@ def _create_database(server_url: str, name: str) -> None:
 
 def parse_args():
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=200_000,
-                        help="dwellings in the benchmark registry (default 200000)")
+    parser.add_argument(
+        "--households",
+        type=int,
+        default=200_000,
+        help="dwellings in the benchmark registry (default 200000)",
+    )
     parser.add_argument("--runs", type=int, default=30, help="timed runs per figure (median)")
-    parser.add_argument("-k", dest="only", default="", help="run benchmarks whose name contains this")
+    parser.add_argument(
+        "-k", dest="only", default="", help="run benchmarks whose name contains this"
+    )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     return parser.parse_args()
 
@@ -137,23 +143,45 @@ def main():
             continue
         if result is None:
             continue
-        rows.append((b.name, f"{result.figure_ms:.1f}", f"{result.floor_ms:.1f}",
-                     f"{result.ratio:.1f}x", result.note))
-        records.append({"name": b.name, "figure_ms": round(result.figure_ms, 3),
-                        "floor_ms": round(result.floor_ms, 3), "ratio": round(result.ratio, 2),
-                        "runs": result.runs, "note": result.note, **result.details,
-                        "seconds": round(time.monotonic() - started, 1)})
+        rows.append(
+            (
+                b.name,
+                f"{result.figure_ms:.1f}",
+                f"{result.floor_ms:.1f}",
+                f"{result.ratio:.1f}x",
+                result.note,
+            )
+        )
+        records.append(
+            {
+                "name": b.name,
+                "figure_ms": round(result.figure_ms, 3),
+                "floor_ms": round(result.floor_ms, 3),
+                "ratio": round(result.ratio, 2),
+                "runs": result.runs,
+                "note": result.note,
+                **result.details,
+                "seconds": round(time.monotonic() - started, 1),
+            }
+        )
         print(f"  {b.name}: {result.figure_ms:.1f} ms (floor {result.floor_ms:.1f} ms)", flush=True)
 
     table = render(rows, households=households, runs=args.runs)
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    meta = {"at": stamp, "households": households, "runs": args.runs,
-            "python": platform.python_version(), "machine": platform.machine(),
-            "cpus": os.cpu_count(), "postgresql": connection.pg_version}
+    meta = {
+        "at": stamp,
+        "households": households,
+        "runs": args.runs,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "postgresql": connection.pg_version,
+    }
     (RESULTS / f"{stamp}.json").write_text(
-        json.dumps({**meta, "results": records}, ensure_ascii=False, indent=2))
+        json.dumps({**meta, "results": records}, ensure_ascii=False, indent=2)
+    )
     (RESULTS / "latest.txt").write_text(table + "\n")
     print(f"Written to {RESULTS / (stamp + '.json')}")
     if failed:
@@ -163,11 +191,17 @@ def main():
 def render(rows, *, households: int, runs: int) -> str:
     header = ("benchmark", "median ms", "floor ms", "ratio", "note")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-    lines = [f"\nBenchmarks on {households} households, median of {runs} runs each "
-             "(floor measured in the same run):", ""]
+    lines = [
+        f"\nBenchmarks on {households} households, median of {runs} runs each "
+        "(floor measured in the same run):",
+        "",
+    ]
     for i, row in enumerate([header, *rows]):
-        cells = [row[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(row[1:4], widths[1:4],
-                                                                          strict=True)), row[4]]
+        cells = [
+            row[0].ljust(widths[0]),
+            *(c.rjust(w) for c, w in zip(row[1:4], widths[1:4], strict=True)),
+            row[4],
+        ]
         lines.append("  ".join(cells))
         if i == 0:
             lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 4)

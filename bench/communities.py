@@ -32,10 +32,13 @@ def estate_list_page(ctx):
 
     per_page = getattr(EstateListView, "paginate_by", None) or 50
     user = ctx.user(BUREAU)
-    rows = list(estates_with_totals(access.scope_queryset(user, Estate.objects.all()))
-                .select_related("community__parent").order_by("name", "pk")[:per_page])
+    rows = list(
+        estates_with_totals(access.scope_queryset(user, Estate.objects.all()))
+        .select_related("community__parent")
+        .order_by("name", "pk")[:per_page]
+    )
     template = (
-        "<table>{% for e in rows %}<tr><td><a href=\"/communities/estates/{{ e.pk }}/\">{{ e.name }}"
+        '<table>{% for e in rows %}<tr><td><a href="/communities/estates/{{ e.pk }}/">{{ e.name }}'
         "</a><br>{{ e.address }}</td><td>{{ e.community.name }}<br>{{ e.community.parent.name }}</td>"
         "<td>{{ e.year_built }}</td><td>{{ e.get_management_type_display }}</td>"
         "<td>{{ e.building_count }}</td><td>{{ e.household_count }}</td>"
@@ -46,9 +49,11 @@ def estate_list_page(ctx):
 
 @benchmark("registry: household list API of one estate, 50 rows, city bureau")
 def household_list_api(ctx):
-    estate = (Estate.objects.annotate(n=Count("buildings__stairwells__households"))
-              .order_by("-n", "pk").first())
+    estate = (
+        Estate.objects.annotate(n=Count("buildings__stairwells__households"))
+        .order_by("-n", "pk")
+        .first()
+    )
     if estate is None:
         return ctx.skip("no estates")
     return ctx.api_vs_sql(f"/api/v1/households/?estate_id={estate.pk}&limit=50", user=BUREAU)
-

@@ -83,13 +83,22 @@ class Context:
         statements = self.captured_sql(lambda: self.get_ok(user, url))
         figure = self.median_ms(lambda: self.get_ok(user, url))
         floor = self.raw_sql_ms(statements)
-        rows = len(response.json().get("results", [])) if response.get("Content-Type", "").startswith(
-            "application/json") else None
-        return Result(figure, floor, self.runs, note=f"{len(statements)} queries, {rows} rows",
-                      details={"url": url, "user": user, "queries": len(statements)})
+        rows = (
+            len(response.json().get("results", []))
+            if response.get("Content-Type", "").startswith("application/json")
+            else None
+        )
+        return Result(
+            figure,
+            floor,
+            self.runs,
+            note=f"{len(statements)} queries, {rows} rows",
+            details={"url": url, "user": user, "queries": len(statements)},
+        )
 
-    def page_vs_render(self, url: str, *, user: str, rows: list, template: str,
-                       context: dict | None = None) -> Result:
+    def page_vs_render(
+        self, url: str, *, user: str, rows: list, template: str, context: dict | None = None
+    ) -> Result:
         """A staff page through the whole stack against the floor: its SQL on a cursor plus a
         bare render of `template` (a template string) over the same `rows`."""
         self.get_ok(user, url)
@@ -99,8 +108,17 @@ class Context:
         data = TemplateContext({"rows": rows, **(context or {})})
         render_ms = self.median_ms(lambda: bare.render(data))
         sql_ms = self.raw_sql_ms(statements)
-        return Result(figure, sql_ms + render_ms, self.runs,
-                      note=f"{len(statements)} queries, {len(rows)} rows; floor = SQL "
-                           f"{sql_ms:.1f} + render {render_ms:.1f} ms",
-                      details={"url": url, "user": user, "queries": len(statements),
-                               "floor_sql_ms": sql_ms, "floor_render_ms": render_ms})
+        return Result(
+            figure,
+            sql_ms + render_ms,
+            self.runs,
+            note=f"{len(statements)} queries, {len(rows)} rows; floor = SQL "
+            f"{sql_ms:.1f} + render {render_ms:.1f} ms",
+            details={
+                "url": url,
+                "user": user,
+                "queries": len(statements),
+                "floor_sql_ms": sql_ms,
+                "floor_render_ms": render_ms,
+            },
+        )

@@ -61,7 +61,14 @@ class OwnerInline(admin.TabularInline):
 
 @admin.register(Household)
 class HouseholdAdmin(SimpleHistoryAdmin):
-    list_display = ("room_number", "stairwell", "floor", "floor_area", "ownership_type", "occupants")
+    list_display = (
+        "room_number",
+        "stairwell",
+        "floor",
+        "floor_area",
+        "ownership_type",
+        "occupants",
+    )
     list_filter = ("ownership_type",)
     search_fields = ("room_number", "stairwell__building__estate__name")
     list_select_related = ("stairwell__building__estate",)

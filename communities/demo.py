@@ -38,50 +38,120 @@ TREE = {
     "徐汇区": {
         "斜土街道": {
             "日晖六村居委": [
-                DemoEstate("日晖六村", "斜土路1175弄", "31.190512", "121.462231", 1986,
-                           M.WORK_UNIT, "徐房集团日晖物业", buildings=5),
+                DemoEstate(
+                    "日晖六村",
+                    "斜土路1175弄",
+                    "31.190512",
+                    "121.462231",
+                    1986,
+                    M.WORK_UNIT,
+                    "徐房集团日晖物业",
+                    buildings=5,
+                ),
             ],
             "日晖二村居委": [
-                DemoEstate("日晖二村", "斜土路1221弄", "31.189204", "121.458716", 1982,
-                           M.SELF_MANAGED, buildings=4),
+                DemoEstate(
+                    "日晖二村",
+                    "斜土路1221弄",
+                    "31.189204",
+                    "121.458716",
+                    1982,
+                    M.SELF_MANAGED,
+                    buildings=4,
+                ),
             ],
             "江南新村居委": [
-                DemoEstate("江南新村", "斜土路1461弄", "31.187833", "121.451902", 1980,
-                           M.NONE, buildings=3),
+                DemoEstate(
+                    "江南新村", "斜土路1461弄", "31.187833", "121.451902", 1980, M.NONE, buildings=3
+                ),
             ],
         },
         "枫林街道": {
             "东安居委": [
-                DemoEstate("东安一村", "东安路228弄", "31.195140", "121.455310", 1990,
-                           M.PROFESSIONAL, "上海徐汇物业管理有限公司", buildings=4),
+                DemoEstate(
+                    "东安一村",
+                    "东安路228弄",
+                    "31.195140",
+                    "121.455310",
+                    1990,
+                    M.PROFESSIONAL,
+                    "上海徐汇物业管理有限公司",
+                    buildings=4,
+                ),
             ],
         },
     },
     "锦江区": {
         "东湖街道": {
             "东光社区": [
-                DemoEstate("石羊路21号院", "石羊路21号", "30.620318", "104.098532", 1992,
-                           M.NONE, buildings=2),
-                DemoEstate("东怡街79号院", "东怡街79号", "30.623711", "104.101204", 1996,
-                           M.SELF_MANAGED, buildings=3),
-                DemoEstate("东兴苑", "东兴路18号", "30.625902", "104.104418", 2000,
-                           M.PROFESSIONAL, "成都锦江东兴物业服务有限公司", buildings=5),
+                DemoEstate(
+                    "石羊路21号院",
+                    "石羊路21号",
+                    "30.620318",
+                    "104.098532",
+                    1992,
+                    M.NONE,
+                    buildings=2,
+                ),
+                DemoEstate(
+                    "东怡街79号院",
+                    "东怡街79号",
+                    "30.623711",
+                    "104.101204",
+                    1996,
+                    M.SELF_MANAGED,
+                    buildings=3,
+                ),
+                DemoEstate(
+                    "东兴苑",
+                    "东兴路18号",
+                    "30.625902",
+                    "104.104418",
+                    2000,
+                    M.PROFESSIONAL,
+                    "成都锦江东兴物业服务有限公司",
+                    buildings=5,
+                ),
             ],
         },
     },
     "新华区": {
         "曙光街街道": {
             "曙北社区": [
-                DemoEstate("曙光街18号院", "曙光街18号", "38.061215", "114.458307", 1988,
-                           M.WORK_UNIT, "市纺织公司房管科", buildings=3),
-                DemoEstate("市委家属院小区", "曙光街42号", "38.063480", "114.461022", 1984,
-                           M.WORK_UNIT, "市委机关事务管理局", buildings=4),
+                DemoEstate(
+                    "曙光街18号院",
+                    "曙光街18号",
+                    "38.061215",
+                    "114.458307",
+                    1988,
+                    M.WORK_UNIT,
+                    "市纺织公司房管科",
+                    buildings=3,
+                ),
+                DemoEstate(
+                    "市委家属院小区",
+                    "曙光街42号",
+                    "38.063480",
+                    "114.461022",
+                    1984,
+                    M.WORK_UNIT,
+                    "市委机关事务管理局",
+                    buildings=4,
+                ),
             ],
         },
         "光明路街道": {
             "迎宾社区": [
-                DemoEstate("迎宾小区", "光明路116号", "38.058107", "114.447935", 1998,
-                           M.PROFESSIONAL, "石家庄迎宾物业服务有限公司", buildings=4),
+                DemoEstate(
+                    "迎宾小区",
+                    "光明路116号",
+                    "38.058107",
+                    "114.447935",
+                    1998,
+                    M.PROFESSIONAL,
+                    "石家庄迎宾物业服务有限公司",
+                    buildings=4,
+                ),
             ],
         },
     },
@@ -100,8 +170,27 @@ STAFF = [
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈任姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰德福海燕文斌俊凤萍鹏辉林宁"
-PHONE_PREFIXES = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151",
-                  "152", "158", "159", "177", "180", "186", "187", "189"]
+PHONE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "158",
+    "159",
+    "177",
+    "180",
+    "186",
+    "187",
+    "189",
+]
 
 
 _O = Household.Ownership
@@ -154,8 +243,15 @@ def estate_layout(seed: str, buildings: int, year_built: int) -> Layout:
         stairwells = []
         for s in range(1, draw.pick((2, 3, 3)) + 1):
             dwellings = [
-                (floor, f"{floor}0{door}", draw.area(), draw.pick(OWNERSHIP), draw.between(1, 5),
-                 draw.owner_name(), draw.owner_phone())
+                (
+                    floor,
+                    f"{floor}0{door}",
+                    draw.area(),
+                    draw.pick(OWNERSHIP),
+                    draw.between(1, 5),
+                    draw.owner_name(),
+                    draw.owner_phone(),
+                )
                 for floor in range(1, floors + 1)
                 for door in (1, 2)
             ]
@@ -186,9 +282,14 @@ def create_tree() -> dict[str, Region]:
 
 def create_estate(spec: DemoEstate, community: Region) -> Estate:
     estate = Estate.objects.create(
-        community=community, name=spec.name, address=spec.address, year_built=spec.year_built,
-        management_type=spec.management_type, property_company=spec.property_company,
-        latitude=Decimal(spec.latitude), longitude=Decimal(spec.longitude),
+        community=community,
+        name=spec.name,
+        address=spec.address,
+        year_built=spec.year_built,
+        management_type=spec.management_type,
+        property_company=spec.property_company,
+        latitude=Decimal(spec.latitude),
+        longitude=Decimal(spec.longitude),
     )
     layout = estate_layout(spec.name, spec.buildings, spec.year_built)
     buildings = Building.objects.bulk_create(
@@ -198,15 +299,22 @@ def create_estate(spec: DemoEstate, community: Region) -> Estate:
     stairwells, rows = [], []
     for building, (_, floors, _, specs) in zip(buildings, layout.buildings, strict=True):
         for number, elevator, dwellings in specs:
-            stairwells.append(Stairwell(building=building, number=number, floors=floors,
-                                        has_elevator=elevator))
+            stairwells.append(
+                Stairwell(building=building, number=number, floors=floors, has_elevator=elevator)
+            )
             rows.append(dwellings)
     Stairwell.objects.bulk_create(stairwells)
     households, owners = [], []
     for stairwell, dwellings in zip(stairwells, rows, strict=True):
         for floor, room, area, ownership, occupants, name, phone in dwellings:
-            household = Household(stairwell=stairwell, floor=floor, room_number=room,
-                                  floor_area=Decimal(area), ownership_type=ownership, occupants=occupants)
+            household = Household(
+                stairwell=stairwell,
+                floor=floor,
+                room_number=room,
+                floor_area=Decimal(area),
+                ownership_type=ownership,
+                occupants=occupants,
+            )
             households.append(household)
             owners.append(Owner(household=household, name=name, phone=phone))
     Household.objects.bulk_create(households, batch_size=2000)
@@ -268,7 +376,8 @@ def seed_registry(*, stdout) -> None:
 def staff_table() -> list[tuple[str, str, str, str]]:
     """(username, password, role, region) of the demo accounts present in the database."""
     present = set(
-        get_user_model().objects.filter(username__in=[s[0] for s in STAFF])
+        get_user_model()
+        .objects.filter(username__in=[s[0] for s in STAFF])
         .values_list("username", flat=True)
     )
     return [
@@ -280,8 +389,28 @@ def staff_table() -> list[tuple[str, str, str, str]]:
 
 # --- scaling up for benchmarks ---------------------------------------------------------------
 
-ROADS = ["建设", "解放", "人民", "和平", "胜利", "光明", "幸福", "友谊", "红旗", "团结", "新华",
-         "朝阳", "长安", "中山", "青年", "东风", "跃进", "文化", "育才", "兴华"]
+ROADS = [
+    "建设",
+    "解放",
+    "人民",
+    "和平",
+    "胜利",
+    "光明",
+    "幸福",
+    "友谊",
+    "红旗",
+    "团结",
+    "新华",
+    "朝阳",
+    "长安",
+    "中山",
+    "青年",
+    "东风",
+    "跃进",
+    "文化",
+    "育才",
+    "兴华",
+]
 SUFFIXES = ["新村", "小区", "苑", "花园", "里", "家属院"]
 BULK_PREFIX = "焕新"
 
@@ -313,8 +442,11 @@ def scale_up(*, households: int, stdout) -> int:
     index = Estate.objects.filter(name__startswith=BULK_PREFIX).count()
     # New estates sit near the community's existing ones (the demo city spans three cities).
     centres = {}
-    for community_id, lat, lng in Estate.objects.filter(latitude__isnull=False).order_by(
-            "pk").values_list("community_id", "latitude", "longitude"):
+    for community_id, lat, lng in (
+        Estate.objects.filter(latitude__isnull=False)
+        .order_by("pk")
+        .values_list("community_id", "latitude", "longitude")
+    ):
         centres.setdefault(community_id, (lat, lng))
     estates, layouts = [], []
     planned = have
@@ -324,12 +456,17 @@ def scale_up(*, households: int, stdout) -> int:
         lat, lng = centres.get(community.pk, (Decimal("31.190000"), Decimal("121.460000")))
         year = rng.randint(1980, 2000)
         name = f"{BULK_PREFIX}{rng.choice(ROADS)}{rng.choice(SUFFIXES)}{index + 1}"
-        estates.append(Estate(
-            community=community, name=name, address=f"{rng.choice(ROADS)}路{rng.randint(1, 999)}弄",
-            year_built=year, management_type=rng.choice(list(Estate.Management.values)),
-            latitude=lat + Decimal(rng.randrange(-2000, 2000)) / 100000,
-            longitude=lng + Decimal(rng.randrange(-2000, 2000)) / 100000,
-        ))
+        estates.append(
+            Estate(
+                community=community,
+                name=name,
+                address=f"{rng.choice(ROADS)}路{rng.randint(1, 999)}弄",
+                year_built=year,
+                management_type=rng.choice(list(Estate.Management.values)),
+                latitude=lat + Decimal(rng.randrange(-2000, 2000)) / 100000,
+                longitude=lng + Decimal(rng.randrange(-2000, 2000)) / 100000,
+            )
+        )
         layout = estate_layout(f"bulk:{index}", rng.randint(6, 14), year)
         layouts.append(layout)
         planned += layout.households
@@ -351,22 +488,47 @@ def scale_up(*, households: int, stdout) -> int:
                 buildings.append((building_id, estate.pk, number, floors, year))
                 for s_number, elevator, rows in specs:
                     stairwell_id = next(stairwell_ids)
-                    stairwells.append((stairwell_id, building_id, s_number, floors,
-                                       "t" if elevator else "f"))
+                    stairwells.append(
+                        (stairwell_id, building_id, s_number, floors, "t" if elevator else "f")
+                    )
                     for floor, room, area, ownership, occupants, name, phone in rows:
                         household_id = next(household_ids)
-                        dwellings.append((household_id, stairwell_id, floor, room, area,
-                                          ownership, occupants))
+                        dwellings.append(
+                            (household_id, stairwell_id, floor, room, area, ownership, occupants)
+                        )
                         owners.append((next(owner_ids), household_id, name, phone, "t"))
-        _copy(cursor, "communities_building", ["id", "estate_id", "number", "floors", "year_built"],
-              buildings)
-        _copy(cursor, "communities_stairwell",
-              ["id", "building_id", "number", "floors", "has_elevator"], stairwells)
-        _copy(cursor, "communities_household",
-              ["id", "stairwell_id", "floor", "room_number", "floor_area", "ownership_type",
-               "occupants"], dwellings)
-        _copy(cursor, "communities_owner", ["id", "household_id", "name", "phone", "is_primary"],
-              owners)
+        _copy(
+            cursor,
+            "communities_building",
+            ["id", "estate_id", "number", "floors", "year_built"],
+            buildings,
+        )
+        _copy(
+            cursor,
+            "communities_stairwell",
+            ["id", "building_id", "number", "floors", "has_elevator"],
+            stairwells,
+        )
+        _copy(
+            cursor,
+            "communities_household",
+            [
+                "id",
+                "stairwell_id",
+                "floor",
+                "room_number",
+                "floor_area",
+                "ownership_type",
+                "occupants",
+            ],
+            dwellings,
+        )
+        _copy(
+            cursor,
+            "communities_owner",
+            ["id", "household_id", "name", "phone", "is_primary"],
+            owners,
+        )
         for table in ("region", "estate", "building", "stairwell", "household", "owner"):
             cursor.execute(f"ANALYZE communities_{table}")
     stdout.write(

@@ -42,27 +42,42 @@ class EstateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     region_id = RegionNodeFilter(path_field="community__path", label=_("Region (id)"))
     community_id = django_filters.ModelChoiceFilter(
-        field_name="community", queryset=visible_communities,
+        field_name="community",
+        queryset=visible_communities,
         label=_("Community (id)"),
     )
     community = django_filters.CharFilter(field_name="community__name", label=_("Community (name)"))
     management_type = django_filters.MultipleChoiceFilter(
         choices=Estate.Management.choices, label=_("Management type")
     )
-    year_built_min = django_filters.NumberFilter(field_name="year_built", lookup_expr="gte", label=_("Built from"))
-    year_built_max = django_filters.NumberFilter(field_name="year_built", lookup_expr="lte", label=_("Built until"))
+    year_built_min = django_filters.NumberFilter(
+        field_name="year_built", lookup_expr="gte", label=_("Built from")
+    )
+    year_built_max = django_filters.NumberFilter(
+        field_name="year_built", lookup_expr="lte", label=_("Built until")
+    )
 
     class Meta:
         model = Estate
-        fields = ["q", "region_id", "community_id", "community", "management_type", "year_built_min", "year_built_max"]
+        fields = [
+            "q",
+            "region_id",
+            "community_id",
+            "community",
+            "management_type",
+            "year_built_min",
+            "year_built_max",
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(address__icontains=value)
-            | Q(property_company__icontains=value) | Q(community__name__icontains=value)
+            Q(name__icontains=value)
+            | Q(address__icontains=value)
+            | Q(property_company__icontains=value)
+            | Q(community__name__icontains=value)
         )
 
 
@@ -78,9 +93,13 @@ class BuildingFilterSet(django_filters.FilterSet):
 
 class StairwellFilterSet(django_filters.FilterSet):
     building_id = django_filters.NumberFilter(field_name="building_id", label=_("Building (id)"))
-    estate_id = django_filters.NumberFilter(field_name="building__estate_id", label=_("Estate (id)"))
+    estate_id = django_filters.NumberFilter(
+        field_name="building__estate_id", label=_("Estate (id)")
+    )
     has_elevator = django_filters.BooleanFilter(label=_("Has elevator"))
-    region_id = RegionNodeFilter(path_field="building__estate__community__path", label=_("Region (id)"))
+    region_id = RegionNodeFilter(
+        path_field="building__estate__community__path", label=_("Region (id)")
+    )
 
     class Meta:
         model = Stairwell
@@ -89,15 +108,30 @@ class StairwellFilterSet(django_filters.FilterSet):
 
 class HouseholdFilterSet(django_filters.FilterSet):
     stairwell_id = django_filters.NumberFilter(field_name="stairwell_id", label=_("Stairwell (id)"))
-    building_id = django_filters.NumberFilter(field_name="stairwell__building_id", label=_("Building (id)"))
-    estate_id = django_filters.NumberFilter(field_name="stairwell__building__estate_id", label=_("Estate (id)"))
+    building_id = django_filters.NumberFilter(
+        field_name="stairwell__building_id", label=_("Building (id)")
+    )
+    estate_id = django_filters.NumberFilter(
+        field_name="stairwell__building__estate_id", label=_("Estate (id)")
+    )
     floor = django_filters.NumberFilter(label=_("Floor"))
-    ownership_type = django_filters.ChoiceFilter(choices=Household.Ownership.choices, label=_("Ownership"))
-    region_id = RegionNodeFilter(path_field="stairwell__building__estate__community__path", label=_("Region (id)"))
+    ownership_type = django_filters.ChoiceFilter(
+        choices=Household.Ownership.choices, label=_("Ownership")
+    )
+    region_id = RegionNodeFilter(
+        path_field="stairwell__building__estate__community__path", label=_("Region (id)")
+    )
 
     class Meta:
         model = Household
-        fields = ["stairwell_id", "building_id", "estate_id", "floor", "ownership_type", "region_id"]
+        fields = [
+            "stairwell_id",
+            "building_id",
+            "estate_id",
+            "floor",
+            "ownership_type",
+            "region_id",
+        ]
 
 
 class RegionFilterSet(django_filters.FilterSet):

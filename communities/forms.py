@@ -27,8 +27,14 @@ class EstateForm(forms.ModelForm):
     class Meta:
         model = Estate
         fields = [
-            "community", "name", "address", "year_built", "management_type",
-            "property_company", "latitude", "longitude",
+            "community",
+            "name",
+            "address",
+            "year_built",
+            "management_type",
+            "property_company",
+            "latitude",
+            "longitude",
         ]
 
     def __init__(self, *args, user, **kwargs):
@@ -36,7 +42,9 @@ class EstateForm(forms.ModelForm):
         self.fields["community"] = ScopedChoiceField(
             queryset=access.scope_queryset(
                 user, Region.objects.filter(level=Region.Level.COMMUNITY), access.MANAGE
-            ).select_related("parent").order_by("path"),
+            )
+            .select_related("parent")
+            .order_by("path"),
             label=Estate._meta.get_field("community").verbose_name,
             label_fn=_community_label,
         )
@@ -51,7 +59,8 @@ class BuildingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["estate"] = ScopedChoiceField(
             queryset=access.scope_queryset(user, Estate.objects.all(), access.MANAGE)
-            .select_related("community").order_by("name", "pk"),
+            .select_related("community")
+            .order_by("name", "pk"),
             label=Building._meta.get_field("estate").verbose_name,
             label_fn=lambda e: f"{e.name} ({e.community.name})",
         )
@@ -66,11 +75,14 @@ class StairwellForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Choices within one estate keep the list short; scoping keeps it safe.
         self.fields["building"] = ScopedChoiceField(
-            queryset=access.scope_queryset(user, Building.objects.filter(estate=estate), access.MANAGE)
-            .order_by("number"),
+            queryset=access.scope_queryset(
+                user, Building.objects.filter(estate=estate), access.MANAGE
+            ).order_by("number"),
             label=Stairwell._meta.get_field("building").verbose_name,
-            label_fn=lambda b: _("Building %(number)s (%(floors)s floors)")
-            % {"number": b.number, "floors": b.floors},
+            label_fn=lambda b: (
+                _("Building %(number)s (%(floors)s floors)")
+                % {"number": b.number, "floors": b.floors}
+            ),
         )
         self.fields["floors"].help_text = _("At most the building's floors.")
 
@@ -85,10 +97,14 @@ class HouseholdForm(forms.ModelForm):
         self.fields["stairwell"] = ScopedChoiceField(
             queryset=access.scope_queryset(
                 user, Stairwell.objects.filter(building__estate=estate), access.MANAGE
-            ).select_related("building").order_by("building__number", "number"),
+            )
+            .select_related("building")
+            .order_by("building__number", "number"),
             label=Household._meta.get_field("stairwell").verbose_name,
-            label_fn=lambda s: _("Building %(b)s, stairwell %(s)s (%(floors)s floors)")
-            % {"b": s.building.number, "s": s.number, "floors": s.floors},
+            label_fn=lambda s: (
+                _("Building %(b)s, stairwell %(s)s (%(floors)s floors)")
+                % {"b": s.building.number, "s": s.number, "floors": s.floors}
+            ),
         )
         self.fields["floor_area"].help_text = _("Floor area in m², greater than zero.")
 

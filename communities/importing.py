@@ -132,7 +132,9 @@ def _decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK. Save it from Excel as “CSV UTF-8”."))
+    raise ImportFileError(
+        _("The CSV file is neither UTF-8 nor GBK. Save it from Excel as “CSV UTF-8”.")
+    )
 
 
 def read_table(file, filename: str) -> list[tuple[int, list]]:
@@ -303,7 +305,9 @@ def registry_import(*, user, file, filename: str) -> ImportResult:
     missing = [BY_KEY[k].header for k in REQUIRED_COLUMNS if k not in keys]
     if missing:
         result.errors.append(
-            RowError(header_row, "、".join(missing), _("Required column missing. Use the template."))
+            RowError(
+                header_row, "、".join(missing), _("Required column missing. Use the template.")
+            )
         )
         return result
 
@@ -322,7 +326,9 @@ def registry_import(*, user, file, filename: str) -> ImportResult:
     except IntegrityError:
         # Someone saved the same numbers between our check and the insert.
         result.errors.append(
-            RowError(0, "", _("The registry changed while importing; nothing was written. Try again."))
+            RowError(
+                0, "", _("The registry changed while importing; nothing was written. Try again.")
+            )
         )
     return result
 
@@ -380,7 +386,8 @@ class _Validator:
         for key, value in parsed.items():
             if key in node.values and node.values[key] != value:
                 self.errors.add(
-                    row, key,
+                    row,
+                    key,
                     _("Differs from row %(row)s, which gives “%(value)s”.")
                     % {"row": node.row, "value": node.values[key]},
                 )
@@ -399,15 +406,18 @@ class _Validator:
         candidates = [r for r in self.communities.get(name, []) if not sub or r.parent.name == sub]
         if not candidates:
             self.errors.add(
-                row, "community",
+                row,
+                "community",
                 _("No community “%(name)s” in your area (check the name and the subdistrict).")
                 % {"name": name},
             )
             return None
         if len(candidates) > 1:
             self.errors.add(
-                row, "subdistrict",
-                _("Several communities are called “%(name)s”: fill in the subdistrict.") % {"name": name},
+                row,
+                "subdistrict",
+                _("Several communities are called “%(name)s”: fill in the subdistrict.")
+                % {"name": name},
             )
             return None
         return candidates[0]
@@ -420,12 +430,16 @@ class _Validator:
         if len(name) > 100:
             self.errors.add(row, "estate", _("At most %(n)s characters.") % {"n": 100})
             return None
-        parsed = self.parse(row, v, {
-            "address": lambda x: _limited(x, length=255),
-            "year_built": lambda x: _int(x, low=1900, high=2100),
-            "management_type": lambda x: _choice(x, self.management_words),
-            "property_company": lambda x: _limited(x, length=150),
-        })
+        parsed = self.parse(
+            row,
+            v,
+            {
+                "address": lambda x: _limited(x, length=255),
+                "year_built": lambda x: _int(x, low=1900, high=2100),
+                "management_type": lambda x: _choice(x, self.management_words),
+                "property_company": lambda x: _limited(x, length=150),
+            },
+        )
         if parsed is None:
             return None
         key = (region.pk, name)
@@ -440,12 +454,21 @@ class _Validator:
             if not parsed.get("address"):
                 self.errors.add(row, "address", _("Required for a new estate."))
                 return None
-            node = _Node(row, Estate(community=region, name=name, **{
-                "address": parsed["address"],
-                "year_built": parsed.get("year_built"),
-                "management_type": parsed.get("management_type", Estate.Management.NONE),
-                "property_company": parsed.get("property_company", ""),
-            }), False, parsed)
+            node = _Node(
+                row,
+                Estate(
+                    community=region,
+                    name=name,
+                    **{
+                        "address": parsed["address"],
+                        "year_built": parsed.get("year_built"),
+                        "management_type": parsed.get("management_type", Estate.Management.NONE),
+                        "property_company": parsed.get("property_company", ""),
+                    },
+                ),
+                False,
+                parsed,
+            )
         self.estates[key] = node
         return node
 
@@ -454,11 +477,15 @@ class _Validator:
         if not number:
             self.blank_below(row, v, ("stairwell", "room_number"), "building")
             return None
-        parsed = self.parse(row, v, {
-            "building": lambda x: _limited(x, length=20),
-            "building_floors": lambda x: _int(x, low=1, high=99),
-            "building_year_built": lambda x: _int(x, low=1900, high=2100),
-        })
+        parsed = self.parse(
+            row,
+            v,
+            {
+                "building": lambda x: _limited(x, length=20),
+                "building_floors": lambda x: _int(x, low=1, high=99),
+                "building_year_built": lambda x: _int(x, low=1900, high=2100),
+            },
+        )
         if parsed is None:
             return None
         parsed.pop("building")
@@ -470,7 +497,8 @@ class _Validator:
             floors = parsed.get("building_floors")
             if floors is not None and floors != existing.floors:
                 self.errors.add(
-                    row, "building_floors",
+                    row,
+                    "building_floors",
                     _("The registry has %(n)s floors for this building.") % {"n": existing.floors},
                 )
                 return None
@@ -479,10 +507,16 @@ class _Validator:
             if "building_floors" not in parsed:
                 self.errors.add(row, "building_floors", _("Required for a new building."))
                 return None
-            node = _Node(row, Building(
-                number=number, floors=parsed["building_floors"],
-                year_built=parsed.get("building_year_built"),
-            ), False, parsed)
+            node = _Node(
+                row,
+                Building(
+                    number=number,
+                    floors=parsed["building_floors"],
+                    year_built=parsed.get("building_year_built"),
+                ),
+                False,
+                parsed,
+            )
         estate.children[number] = node
         return node
 
@@ -491,11 +525,15 @@ class _Validator:
         if not number:
             self.blank_below(row, v, ("room_number",), "stairwell")
             return None
-        parsed = self.parse(row, v, {
-            "stairwell": lambda x: _limited(x, length=20),
-            "stairwell_floors": lambda x: _int(x, low=1, high=99),
-            "has_elevator": _bool,
-        })
+        parsed = self.parse(
+            row,
+            v,
+            {
+                "stairwell": lambda x: _limited(x, length=20),
+                "stairwell_floors": lambda x: _int(x, low=1, high=99),
+                "has_elevator": _bool,
+            },
+        )
         if parsed is None:
             return None
         parsed.pop("stairwell")
@@ -507,7 +545,8 @@ class _Validator:
             floors = parsed.get("stairwell_floors")
             if floors is not None and floors != existing.floors:
                 self.errors.add(
-                    row, "stairwell_floors",
+                    row,
+                    "stairwell_floors",
                     _("The registry has %(n)s floors for this stairwell.") % {"n": existing.floors},
                 )
                 return None
@@ -516,20 +555,30 @@ class _Validator:
             floors = parsed.get("stairwell_floors", building.obj.floors)
             if floors > building.obj.floors:
                 self.errors.add(
-                    row, "stairwell_floors",
+                    row,
+                    "stairwell_floors",
                     _("The building has only %(n)s floors.") % {"n": building.obj.floors},
                 )
                 return None
-            node = _Node(row, Stairwell(
-                number=number, floors=floors, has_elevator=parsed.get("has_elevator", False),
-            ), False, parsed)
+            node = _Node(
+                row,
+                Stairwell(
+                    number=number,
+                    floors=floors,
+                    has_elevator=parsed.get("has_elevator", False),
+                ),
+                False,
+                parsed,
+            )
         building.children[number] = node
         return node
 
     def household(self, row, v, stairwell) -> None:
         room = _text(v.get("room_number"))
         if not room:
-            self.blank_below(row, v, ("floor", "floor_area", "owner_name", "owner_phone"), "room_number")
+            self.blank_below(
+                row, v, ("floor", "floor_area", "owner_name", "owner_phone"), "room_number"
+            )
             return
         specs = {
             "room_number": lambda x: _limited(x, length=20),
@@ -573,18 +622,26 @@ class _Validator:
             # The same dwelling again: allowed only to add another owner (as the export writes).
             if node.values != parsed or not owner[0] or owner[0] in {o[0] for o in node.owners}:
                 self.errors.add(
-                    row, "room_number",
+                    row,
+                    "room_number",
                     _("Room %(room)s appears twice in this stairwell (see row %(row)s).")
                     % {"room": room, "row": node.row},
                 )
                 return
             node.owners.append(owner)
             return
-        node = _Node(row, Household(
-            room_number=room, floor=parsed["floor"], floor_area=parsed["floor_area"],
-            ownership_type=parsed.get("ownership_type", Household.Ownership.PRIVATE),
-            occupants=parsed.get("occupants", 0),
-        ), False, parsed)
+        node = _Node(
+            row,
+            Household(
+                room_number=room,
+                floor=parsed["floor"],
+                floor_area=parsed["floor_area"],
+                ownership_type=parsed.get("ownership_type", Household.Ownership.PRIVATE),
+                occupants=parsed.get("occupants", 0),
+            ),
+            False,
+            parsed,
+        )
         if owner[0]:
             node.owners.append(owner)
         stairwell.children[room] = node
@@ -649,7 +706,9 @@ def _write(user, estates: dict) -> dict:
         for stairwell in stairwell_nodes:
             for node in stairwell.children.values():
                 for i, (name, phone) in enumerate(node.owners):
-                    owners.append(Owner(household=node.obj, name=name, phone=phone, is_primary=i == 0))
+                    owners.append(
+                        Owner(household=node.obj, name=name, phone=phone, is_primary=i == 0)
+                    )
         bulk_create_with_history(owners, Owner, batch_size=1000, default_user=user)
         levels["owners"] = owners
     return {level: len(objs) for level, objs in levels.items()} | {"households": len(households)}
@@ -687,7 +746,9 @@ def _workbook(rows, *, title: str):
 
 def import_template():
     """The template: the header row and one example row (replace it with your data)."""
-    example = [c.example if not isinstance(c.example, Decimal) else float(c.example) for c in COLUMNS]
+    example = [
+        c.example if not isinstance(c.example, Decimal) else float(c.example) for c in COLUMNS
+    ]
     return _workbook([example], title=_("Registry"))
 
 
@@ -702,23 +763,53 @@ def registry_export(*, user):
 
     def rows():
         for (
-            subdistrict, community, path, name, address, year_built, management_type, company,
-            b_number, b_floors, b_year, s_number, s_floors, s_elevator,
-            room, floor, area, ownership_type, occupants, owner_name, owner_phone,
+            subdistrict,
+            community,
+            path,
+            name,
+            address,
+            year_built,
+            management_type,
+            company,
+            b_number,
+            b_floors,
+            b_year,
+            s_number,
+            s_floors,
+            s_elevator,
+            room,
+            floor,
+            area,
+            ownership_type,
+            occupants,
+            owner_name,
+            owner_phone,
         ) in registry_export_rows(user=user).iterator(chunk_size=2000):
             personal = personal_paths is None or any(path.startswith(p) for p in personal_paths)
             if not personal:
                 owner_name = access.mask_name(owner_name or "")
                 owner_phone = access.mask_phone(owner_phone or "")
             yield [
-                subdistrict, community, name, address, year_built,
-                management.get(management_type, management_type), company,
-                b_number, b_floors, b_year,
-                s_number, s_floors, None if s_number is None else (yes if s_elevator else no),
-                room, floor, None if area is None else float(area),
+                subdistrict,
+                community,
+                name,
+                address,
+                year_built,
+                management.get(management_type, management_type),
+                company,
+                b_number,
+                b_floors,
+                b_year,
+                s_number,
+                s_floors,
+                None if s_number is None else (yes if s_elevator else no),
+                room,
+                floor,
+                None if area is None else float(area),
                 None if room is None else ownership.get(ownership_type, ownership_type),
                 None if room is None else occupants,
-                owner_name or None, owner_phone or None,
+                owner_name or None,
+                owner_phone or None,
             ]
 
     return _workbook(rows(), title=_("Registry"))

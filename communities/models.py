@@ -56,7 +56,13 @@ class Region(models.Model):
                 violation_error_message=_("Only a city has no parent region."),
             ),
         ]
-        indexes = [models.Index(fields=["path"], name="communities_region_path_like", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(
+                fields=["path"],
+                name="communities_region_path_like",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -72,8 +78,13 @@ class Region(models.Model):
     def clean(self):
         if self.parent_id and self.parent.level != self.level - 1:
             raise ValidationError(
-                {"parent": _("A %(level)s must sit directly under a %(parent)s.")
-                 % {"level": self.get_level_display(), "parent": Region.Level(self.level - 1).label}}
+                {
+                    "parent": _("A %(level)s must sit directly under a %(parent)s.")
+                    % {
+                        "level": self.get_level_display(),
+                        "parent": Region.Level(self.level - 1).label,
+                    }
+                }
             )
 
     def ancestors(self):
@@ -100,15 +111,21 @@ class Estate(models.Model):
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=255)
     year_built = models.PositiveSmallIntegerField(
-        _("year built"), null=True, blank=True,
+        _("year built"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     management_type = models.CharField(
         _("management type"), max_length=20, choices=Management.choices, default=Management.NONE
     )
     property_company = models.CharField(_("property company"), max_length=150, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -143,11 +160,15 @@ class Estate(models.Model):
 class Building(models.Model):
     """A building (楼栋) of an estate."""
 
-    estate = models.ForeignKey(Estate, verbose_name=_("estate"), on_delete=models.CASCADE, related_name="buildings")
+    estate = models.ForeignKey(
+        Estate, verbose_name=_("estate"), on_delete=models.CASCADE, related_name="buildings"
+    )
     number = models.CharField(_("building number"), max_length=20)
     floors = models.PositiveSmallIntegerField(_("floors"), validators=[MinValueValidator(1)])
     year_built = models.PositiveSmallIntegerField(
-        _("year built"), null=True, blank=True,
+        _("year built"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
 
@@ -196,7 +217,9 @@ class Stairwell(models.Model):
             models.UniqueConstraint(
                 fields=["building", "number"],
                 name="%(app_label)s_%(class)s_unique_number_in_building",
-                violation_error_message=_("This building already has a stairwell with this number."),
+                violation_error_message=_(
+                    "This building already has a stairwell with this number."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(floors__gte=1),
@@ -206,7 +229,10 @@ class Stairwell(models.Model):
         ]
 
     def __str__(self):
-        return _("%(building)s, stairwell %(number)s") % {"building": self.building, "number": self.number}
+        return _("%(building)s, stairwell %(number)s") % {
+            "building": self.building,
+            "number": self.number,
+        }
 
     def clean(self):
         if self.building_id and self.floors and self.floors > self.building.floors:
@@ -229,7 +255,9 @@ class Household(models.Model):
     floor = models.PositiveSmallIntegerField(_("floor"), validators=[MinValueValidator(1)])
     room_number = models.CharField(_("room number"), max_length=20)
     floor_area = models.DecimalField(
-        _("floor area (m²)"), max_digits=8, decimal_places=2,
+        _("floor area (m²)"),
+        max_digits=8,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     ownership_type = models.CharField(
@@ -248,7 +276,9 @@ class Household(models.Model):
             models.UniqueConstraint(
                 fields=["stairwell", "room_number"],
                 name="%(app_label)s_%(class)s_unique_room_in_stairwell",
-                violation_error_message=_("This stairwell already has a dwelling with this room number."),
+                violation_error_message=_(
+                    "This stairwell already has a dwelling with this room number."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(floor_area__gt=0),
@@ -265,7 +295,10 @@ class Household(models.Model):
         # enforces it in the database; clean() gives the same rule a friendly message.
 
     def __str__(self):
-        return _("%(stairwell)s, room %(room)s") % {"stairwell": self.stairwell, "room": self.room_number}
+        return _("%(stairwell)s, room %(room)s") % {
+            "stairwell": self.stairwell,
+            "room": self.room_number,
+        }
 
     def clean(self):
         if self.stairwell_id and self.floor and self.floor > self.stairwell.floors:
@@ -308,9 +341,14 @@ class Membership(models.Model):
         GRID_WORKER = "grid_worker", _("Grid worker")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="memberships")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -35,14 +35,18 @@ def _subquery_total(queryset: QuerySet, outer_field: str, aggregate, output_fiel
         .annotate(total=aggregate)
         .values("total")
     )
-    return Coalesce(Subquery(values, output_field=output_field), Value(0), output_field=output_field)
+    return Coalesce(
+        Subquery(values, output_field=output_field), Value(0), output_field=output_field
+    )
 
 
 def estates_with_totals(queryset: QuerySet) -> QuerySet:
     """Estates annotated with building_count, household_count and total_area (m²), in SQL."""
     area = DecimalField(max_digits=14, decimal_places=2)
     return queryset.select_related("community").annotate(
-        building_count=_subquery_total(Building.objects.all(), "estate", Count("pk"), IntegerField()),
+        building_count=_subquery_total(
+            Building.objects.all(), "estate", Count("pk"), IntegerField()
+        ),
         household_count=_subquery_total(
             Household.objects.all(), "stairwell__building__estate", Count("pk"), IntegerField()
         ),
@@ -78,7 +82,11 @@ def estate_list(*, user, data=None) -> tuple[ScopedEstateFilterSet, QuerySet]:
     # A form's "All" options arrive as empty values; they mean "no filter", not a bad choice.
     cleaned = data.copy() if data is not None else {}
     for key in list(cleaned.keys()):
-        values = [v for v in (cleaned.getlist(key) if hasattr(cleaned, "getlist") else [cleaned[key]]) if v]
+        values = [
+            v
+            for v in (cleaned.getlist(key) if hasattr(cleaned, "getlist") else [cleaned[key]])
+            if v
+        ]
         if not values:
             del cleaned[key]
         elif hasattr(cleaned, "setlist"):
@@ -113,7 +121,9 @@ def estate_structure(*, estate: Estate, personal: bool) -> list[Building]:
         Prefetch("households", queryset=households)
     )
     buildings = list(
-        estate.buildings.order_by("number").prefetch_related(Prefetch("stairwells", queryset=stairwells))
+        estate.buildings.order_by("number").prefetch_related(
+            Prefetch("stairwells", queryset=stairwells)
+        )
     )
     for building in buildings:
         for stairwell in building.stairwells.all():
@@ -126,7 +136,9 @@ def estate_structure(*, estate: Estate, personal: bool) -> list[Building]:
             for household in stairwell.households.all():
                 for owner in household.owners.all():
                     owner.display_name = owner.name if personal else access.mask_name(owner.name)
-                    owner.display_phone = owner.phone if personal else access.mask_phone(owner.phone)
+                    owner.display_phone = (
+                        owner.phone if personal else access.mask_phone(owner.phone)
+                    )
     return buildings
 
 
@@ -239,8 +251,11 @@ def estate_history_querysets(*, estate: Estate, focus: tuple[str, int] | None = 
             households = households.filter(id=pk)
     owners = models["owner"].objects.filter(household_id__in=households.values("id"))
     return {
-        "estate": estates, "building": buildings, "stairwell": stairwells,
-        "household": households, "owner": owners,
+        "estate": estates,
+        "building": buildings,
+        "stairwell": stairwells,
+        "household": households,
+        "owner": owners,
     }
 
 
@@ -265,9 +280,9 @@ def _places(estate: Estate) -> dict:
     buildings = dict(Building.objects.filter(estate=estate).values_list("id", "number"))
     stairwells = {
         pk: (building_id, number)
-        for pk, building_id, number in Stairwell.objects.filter(building__estate=estate).values_list(
-            "id", "building_id", "number"
-        )
+        for pk, building_id, number in Stairwell.objects.filter(
+            building__estate=estate
+        ).values_list("id", "building_id", "number")
     }
     return {"building": buildings, "stairwell": stairwells}
 
@@ -276,7 +291,8 @@ def _label(kind: str, record, places: dict, *, personal: bool) -> str:
     def stairwell_label(stairwell_id):
         building_id, number = places["stairwell"].get(stairwell_id, (None, "?"))
         return _("Building %(b)s, stairwell %(s)s") % {
-            "b": places["building"].get(building_id, "?"), "s": number,
+            "b": places["building"].get(building_id, "?"),
+            "s": number,
         }
 
     if kind == "estate":
@@ -285,11 +301,13 @@ def _label(kind: str, record, places: dict, *, personal: bool) -> str:
         return _("Building %(b)s") % {"b": record.number}
     if kind == "stairwell":
         return _("Building %(b)s, stairwell %(s)s") % {
-            "b": places["building"].get(record.building_id, "?"), "s": record.number,
+            "b": places["building"].get(record.building_id, "?"),
+            "s": record.number,
         }
     if kind == "household":
         return _("%(stairwell)s, room %(room)s") % {
-            "stairwell": stairwell_label(record.stairwell_id), "room": record.room_number,
+            "stairwell": stairwell_label(record.stairwell_id),
+            "room": record.room_number,
         }
     return record.name if personal else access.mask_name(record.name)
 
@@ -303,7 +321,9 @@ def estate_history(
     querysets = estate_history_querysets(estate=estate, focus=focus)
     latest = []
     for kind, qs in querysets.items():
-        for record in qs.select_related("history_user").order_by("-history_date", "-history_id")[:limit]:
+        for record in qs.select_related("history_user").order_by("-history_date", "-history_id")[
+            :limit
+        ]:
             latest.append((kind, record))
     latest.sort(key=lambda kr: (kr[1].history_date, kr[1].history_id), reverse=True)
     latest = latest[:limit]
@@ -333,12 +353,16 @@ def estate_history(
             for change in delta.changes:
                 model_field = record.instance_type._meta.get_field(change.field)
                 if model_field.is_relation:
-                    related.setdefault(model_field.related_model, set()).update({change.old, change.new})
+                    related.setdefault(model_field.related_model, set()).update(
+                        {change.old, change.new}
+                    )
     # A moved object names its old and new parent: one query per related model.
     names = {}
     for model, ids in related.items():
         for obj in model._default_manager.filter(pk__in=ids - {None}):
-            names[(model, obj.pk)] = str(getattr(obj, "name", None) or getattr(obj, "number", obj.pk))
+            names[(model, obj.pk)] = str(
+                getattr(obj, "name", None) or getattr(obj, "number", obj.pk)
+            )
 
     places = _places(estate)
     entries = []
@@ -352,7 +376,9 @@ def estate_history(
                 if model_field.is_relation
                 else (lambda v, f=change.field, r=record: _display(r, f, v, personal=personal))
             )
-            changes.append(Change(str(model_field.verbose_name), show(change.old), show(change.new)))
+            changes.append(
+                Change(str(model_field.verbose_name), show(change.old), show(change.new))
+            )
         entries.append(
             HistoryEntry(record, kind, _label(kind, record, places, personal=personal), changes)
         )

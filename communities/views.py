@@ -50,7 +50,13 @@ class EstateListView(LoginRequiredMixin, ListView):
         context["filter"] = self.filterset
         context["management_choices"] = Estate.Management.choices
         context["selected_management"] = self.request.GET.getlist("management_type")
-        advanced = ("region_id", "community_id", "management_type", "year_built_min", "year_built_max")
+        advanced = (
+            "region_id",
+            "community_id",
+            "management_type",
+            "year_built_min",
+            "year_built_max",
+        )
         context["advanced"] = any(self.request.GET.get(key) for key in advanced)
         context["can_manage"] = access.has_any_perm(self.request.user, access.MANAGE)
         return context
@@ -106,7 +112,9 @@ class ServiceFormMixin:
     def form_valid(self, form):
         obj = form.save(commit=False)
         try:
-            self.object = type(self).service(user=self.request.user, **{self.model._meta.model_name: obj})
+            self.object = type(self).service(
+                user=self.request.user, **{self.model._meta.model_name: obj}
+            )
         except ValidationError as error:
             add_validation_error(form, error)
             return self.form_invalid(form)
@@ -287,7 +295,10 @@ class HouseholdCreateView(LoginRequiredMixin, HouseholdFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.stairwell = scoped_or_404(
-                request.user, Stairwell, kwargs["pk"], access.MANAGE,
+                request.user,
+                Stairwell,
+                kwargs["pk"],
+                access.MANAGE,
                 select=("building__estate__community",),
             )
             self.estate = self.stairwell.building.estate
@@ -320,7 +331,9 @@ class ImportView(PermRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        result = importing.registry_import(user=self.request.user, file=upload, filename=upload.name)
+        result = importing.registry_import(
+            user=self.request.user, file=upload, filename=upload.name
+        )
         if result.ok:
             created = result.created
             messages.success(
@@ -328,7 +341,8 @@ class ImportView(PermRequiredMixin, FormView):
                 _(
                     "Imported %(rows)s rows: %(estates)s estates, %(buildings)s buildings, "
                     "%(stairwells)s stairwells, %(households)s dwellings, %(owners)s owners."
-                ) % {"rows": result.rows, **created},
+                )
+                % {"rows": result.rows, **created},
             )
             return redirect("communities:estate-list")
         return self.render_to_response(self.get_context_data(form=form, result=result))
@@ -337,8 +351,10 @@ class ImportView(PermRequiredMixin, FormView):
 class ImportTemplateView(PermRequiredMixin, View):
     def get(self, request):
         return FileResponse(
-            importing.import_template(), as_attachment=True,
-            filename=_("registry-import-template.xlsx"), content_type=XLSX,
+            importing.import_template(),
+            as_attachment=True,
+            filename=_("registry-import-template.xlsx"),
+            content_type=XLSX,
         )
 
 
@@ -346,6 +362,8 @@ class ExportView(LoginRequiredMixin, View):
     def get(self, request):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return FileResponse(
-            importing.registry_export(user=request.user), as_attachment=True,
-            filename=_("registry-%(stamp)s.xlsx") % {"stamp": stamp}, content_type=XLSX,
+            importing.registry_export(user=request.user),
+            as_attachment=True,
+            filename=_("registry-%(stamp)s.xlsx") % {"stamp": stamp},
+            content_type=XLSX,
         )

@@ -11,7 +11,9 @@ from consultations.models import Consultation, Question
 
 class ConsultationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(choices=Consultation.Status.choices, label=_("Status"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Consultation.Status.choices, label=_("Status")
+    )
     kind = django_filters.MultipleChoiceFilter(choices=Consultation.Kind.choices, label=_("Kind"))
     estate_id = django_filters.ModelChoiceFilter(
         field_name="estate", queryset=Estate.objects.all(), label=_("Estate (id)")
@@ -31,7 +33,9 @@ class ConsultationFilterSet(django_filters.FilterSet):
 
 
 class QuestionFilterSet(django_filters.FilterSet):
-    consultation_id = django_filters.NumberFilter(field_name="consultation_id", label=_("Consultation (id)"))
+    consultation_id = django_filters.NumberFilter(
+        field_name="consultation_id", label=_("Consultation (id)")
+    )
 
     class Meta:
         model = Question

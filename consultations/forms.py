@@ -10,8 +10,11 @@ from renovation import access
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 RATING_LABELS = [
-    (5, _("Very satisfied")), (4, _("Satisfied")), (3, _("Neutral")),
-    (2, _("Dissatisfied")), (1, _("Very dissatisfied")),
+    (5, _("Very satisfied")),
+    (4, _("Satisfied")),
+    (3, _("Neutral")),
+    (2, _("Dissatisfied")),
+    (1, _("Very dissatisfied")),
 ]
 ATTACHMENT_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".docx"}
 
@@ -20,15 +23,29 @@ class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation
         fields = [
-            "title", "description", "kind", "decision_rule", "require_no_objection",
-            "estate", "building", "stairwell", "opens_at", "closes_at", "publicity_days",
+            "title",
+            "description",
+            "kind",
+            "decision_rule",
+            "require_no_objection",
+            "estate",
+            "building",
+            "stairwell",
+            "opens_at",
+            "closes_at",
+            "publicity_days",
         ]
-        widgets = {"opens_at": DATETIME, "closes_at": DATETIME,
-                   "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "opens_at": DATETIME,
+            "closes_at": DATETIME,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["estate"].queryset = access.scope_queryset(user, Estate.objects.all(), access.MANAGE)
+        self.fields["estate"].queryset = access.scope_queryset(
+            user, Estate.objects.all(), access.MANAGE
+        )
         self.fields["building"].queryset = access.scope_queryset(
             user, Building.objects.select_related("estate"), access.MANAGE
         )
@@ -42,14 +59,21 @@ class ConsultationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        estate, building, stairwell = data.get("estate"), data.get("building"), data.get("stairwell")
+        estate, building, stairwell = (
+            data.get("estate"),
+            data.get("building"),
+            data.get("stairwell"),
+        )
         if stairwell and building and stairwell.building_id != building.pk:
             self.add_error("stairwell", _("This stairwell is not in the chosen building."))
         if stairwell and not building:
             data["building"] = building = stairwell.building
         if building and estate and building.estate_id != estate.pk:
             self.add_error("building", _("This building is not in the chosen estate."))
-        if data.get("kind") == Consultation.Kind.DECISION and data.get("decision_rule") == Consultation.Rule.NONE:
+        if (
+            data.get("kind") == Consultation.Kind.DECISION
+            and data.get("decision_rule") == Consultation.Rule.NONE
+        ):
             self.add_error("decision_rule", _("An owner decision needs a decision rule."))
         return data
 
@@ -63,7 +87,9 @@ class QuestionForm(forms.Form):
     help_text = forms.CharField(label=_("Explanation"), max_length=300, required=False)
     type = forms.ChoiceField(label=_("Question type"), choices=Question.Type.choices)
     choices = forms.CharField(
-        label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("One choice per line (for single and multiple choice)."),
     )
     min_choices = forms.IntegerField(label=_("At least (choices)"), min_value=0, initial=1)
@@ -114,19 +140,26 @@ class BallotForm(forms.Form):
             common = {"label": q.text, "help_text": q.help_text, "required": False}
             if q.type == Question.Type.SINGLE:
                 self.fields[name] = forms.ChoiceField(
-                    choices=[(c.pk, c.text) for c in q.choices.all()], widget=forms.RadioSelect, **common
+                    choices=[(c.pk, c.text) for c in q.choices.all()],
+                    widget=forms.RadioSelect,
+                    **common,
                 )
             elif q.type == Question.Type.MULTIPLE:
-                hint = _("Choose %(min)s to %(max)s.") % {"min": q.min_choices, "max": q.max_choices}
+                hint = _("Choose %(min)s to %(max)s.") % {
+                    "min": q.min_choices,
+                    "max": q.max_choices,
+                }
                 common["help_text"] = f"{q.help_text} {hint}".strip()
                 self.fields[name] = forms.MultipleChoiceField(
                     choices=[(c.pk, c.text) for c in q.choices.all()],
-                    widget=forms.CheckboxSelectMultiple, **common,
+                    widget=forms.CheckboxSelectMultiple,
+                    **common,
                 )
             elif q.type == Question.Type.RATING:
                 self.fields[name] = forms.ChoiceField(
                     choices=[(i, f"{i} ★ {label}") for i, label in RATING_LABELS],
-                    widget=forms.RadioSelect, **common,
+                    widget=forms.RadioSelect,
+                    **common,
                 )
             else:
                 self.fields[name] = forms.CharField(
@@ -163,30 +196,40 @@ class BallotForm(forms.Form):
 class PaperBallotForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("How was this ballot collected?"),
-        choices=[(Ballot.Channel.PAPER, Ballot.Channel.PAPER.label),
-                 (Ballot.Channel.DOOR_TO_DOOR, Ballot.Channel.DOOR_TO_DOOR.label)],
-        widget=forms.RadioSelect, initial=Ballot.Channel.PAPER,
+        choices=[
+            (Ballot.Channel.PAPER, Ballot.Channel.PAPER.label),
+            (Ballot.Channel.DOOR_TO_DOOR, Ballot.Channel.DOOR_TO_DOOR.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=Ballot.Channel.PAPER,
     )
 
 
 class LinksForm(forms.Form):
     estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none())
     stairwell = forms.ModelChoiceField(
-        label=_("Stairwell"), queryset=Stairwell.objects.none(), required=False,
+        label=_("Stairwell"),
+        queryset=Stairwell.objects.none(),
+        required=False,
         help_text=_("Leave empty for the whole estate."),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["estate"].queryset = access.scope_queryset(user, Estate.objects.all(), access.BALLOT)
+        self.fields["estate"].queryset = access.scope_queryset(
+            user, Estate.objects.all(), access.BALLOT
+        )
         self.fields["stairwell"].queryset = access.scope_queryset(
             user, Stairwell.objects.select_related("building__estate"), access.BALLOT
         )
 
     def clean(self):
         data = super().clean()
-        if data.get("stairwell") and data.get("estate") and \
-                data["stairwell"].building.estate_id != data["estate"].pk:
+        if (
+            data.get("stairwell")
+            and data.get("estate")
+            and data["stairwell"].building.estate_id != data["estate"].pk
+        ):
             self.add_error("stairwell", _("This stairwell is not in the chosen estate."))
         return data
 

@@ -36,17 +36,27 @@ class Consultation(models.Model):
         DECIDED = "decided", _("Decided")
 
     estate = models.ForeignKey(
-        "communities.Estate", verbose_name=_("estate"), on_delete=models.PROTECT,
+        "communities.Estate",
+        verbose_name=_("estate"),
+        on_delete=models.PROTECT,
         related_name="consultations",
     )
     # Narrower scopes: the estate is always stored too, so scoping is one path for all.
     building = models.ForeignKey(
-        "communities.Building", verbose_name=_("building"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="consultations",
+        "communities.Building",
+        verbose_name=_("building"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
     )
     stairwell = models.ForeignKey(
-        "communities.Stairwell", verbose_name=_("stairwell"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="consultations",
+        "communities.Stairwell",
+        verbose_name=_("stairwell"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description for residents"), blank=True)
@@ -55,7 +65,8 @@ class Consultation(models.Model):
         _("decision rule"), max_length=20, choices=Rule.choices, default=Rule.NONE
     )
     require_no_objection = models.BooleanField(
-        _("no affected owner may object"), default=False,
+        _("no affected owner may object"),
+        default=False,
         help_text=_("When set, a single 'no' ballot makes the decision fail."),
     )
     status = models.CharField(
@@ -70,8 +81,12 @@ class Consultation(models.Model):
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -128,7 +143,9 @@ class Question(models.Model):
         TEXT = "text", _("Free text")
 
     consultation = models.ForeignKey(
-        Consultation, verbose_name=_("consultation"), on_delete=models.CASCADE,
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
         related_name="questions",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=1)
@@ -154,7 +171,8 @@ class Question(models.Model):
                 violation_error_message=_("'At least' cannot be more than 'at most'."),
             ),
             models.UniqueConstraint(
-                fields=["consultation"], condition=Q(is_decision=True),
+                fields=["consultation"],
+                condition=Q(is_decision=True),
                 name="%(app_label)s_%(class)s_one_decision_question",
                 violation_error_message=_("A consultation has only one deciding question."),
             ),
@@ -193,7 +211,9 @@ class Choice(models.Model):
 
 class Attachment(models.Model):
     consultation = models.ForeignKey(
-        Consultation, verbose_name=_("consultation"), on_delete=models.CASCADE,
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
         related_name="attachments",
     )
     title = models.CharField(_("title"), max_length=200)
@@ -219,14 +239,20 @@ class AccessLink(models.Model):
     """A dwelling's way in: the token itself is shown once (printed), only its sha256 is kept."""
 
     household = models.ForeignKey(
-        "communities.Household", verbose_name=_("dwelling"), on_delete=models.CASCADE,
+        "communities.Household",
+        verbose_name=_("dwelling"),
+        on_delete=models.CASCADE,
         related_name="access_links",
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
@@ -239,7 +265,8 @@ class AccessLink(models.Model):
         ordering = ["household", "-issued_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=Q(revoked_at__isnull=True),
+                fields=["household"],
+                condition=Q(revoked_at__isnull=True),
                 name="%(app_label)s_%(class)s_one_active_per_household",
                 violation_error_message=_("This dwelling already has an active link; re-issue it."),
             ),
@@ -259,17 +286,25 @@ class Ballot(models.Model):
         DOOR_TO_DOOR = "door_to_door", _("Door to door")
 
     consultation = models.ForeignKey(
-        Consultation, verbose_name=_("consultation"), on_delete=models.CASCADE,
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
         related_name="ballots",
     )
     household = models.ForeignKey(
-        "communities.Household", verbose_name=_("dwelling"), on_delete=models.PROTECT,
+        "communities.Household",
+        verbose_name=_("dwelling"),
+        on_delete=models.PROTECT,
         related_name="ballots",
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     cast_at = models.DateTimeField(_("cast at"), default=timezone.now)
     is_current = models.BooleanField(_("counts"), default=True)
@@ -283,14 +318,17 @@ class Ballot(models.Model):
         ordering = ["consultation", "household", "-cast_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["consultation", "household"], condition=Q(is_current=True),
+                fields=["consultation", "household"],
+                condition=Q(is_current=True),
                 name="%(app_label)s_%(class)s_one_counted_per_household",
                 violation_error_message=_("This dwelling already has a counted ballot."),
             ),
             models.CheckConstraint(
                 condition=~Q(channel="online") | Q(entered_by__isnull=True),
                 name="%(app_label)s_%(class)s_online_has_no_clerk",
-                violation_error_message=_("An online ballot is cast by the resident, not by staff."),
+                violation_error_message=_(
+                    "An online ballot is cast by the resident, not by staff."
+                ),
             ),
         ]
         indexes = [
@@ -314,7 +352,11 @@ class Answer(models.Model):
         Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
     )
     choice = models.ForeignKey(
-        Choice, verbose_name=_("choice"), on_delete=models.CASCADE, null=True, blank=True,
+        Choice,
+        verbose_name=_("choice"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="answers",
     )
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
@@ -352,20 +394,30 @@ class Objection(models.Model):
     """An objection lodged during publicity, and the staff's answer to it."""
 
     consultation = models.ForeignKey(
-        Consultation, verbose_name=_("consultation"), on_delete=models.CASCADE,
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
         related_name="objections",
     )
     household = models.ForeignKey(
-        "communities.Household", verbose_name=_("dwelling"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        "communities.Household",
+        verbose_name=_("dwelling"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     text = models.TextField(_("objection"))
     lodged_at = models.DateTimeField(_("lodged at"), default=timezone.now)
     response = models.TextField(_("response"), blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     region_lookup = "consultation__estate__community"

@@ -49,9 +49,7 @@ def current_ballot(*, consultation: Consultation, household: Household) -> Ballo
 
 def turnout_compute(*, consultation: Consultation) -> dict:
     """Turnout by building and floor: who has a counted ballot, never what it says."""
-    counted = Q(
-        ballots__consultation=consultation, ballots__is_current=True
-    )
+    counted = Q(ballots__consultation=consultation, ballots__is_current=True)
     rows = list(
         consultation_households(consultation)
         .values("stairwell__building__number", "stairwell__number", "floor")

@@ -52,21 +52,30 @@ def _check_scope(estate: Estate, building: Building | None, stairwell: Stairwell
 def _default_questions(consultation: Consultation) -> None:
     """Owner decisions and willingness surveys start with their one deciding question."""
     if consultation.kind == Consultation.Kind.DECISION:
-        text, options = gettext("Do you agree?"), [
-            (gettext("Agree"), Choice.Meaning.YES),
-            (gettext("Disagree"), Choice.Meaning.NO),
-            (gettext("Abstain"), Choice.Meaning.ABSTAIN),
-        ]
+        text, options = (
+            gettext("Do you agree?"),
+            [
+                (gettext("Agree"), Choice.Meaning.YES),
+                (gettext("Disagree"), Choice.Meaning.NO),
+                (gettext("Abstain"), Choice.Meaning.ABSTAIN),
+            ],
+        )
     elif consultation.kind == Consultation.Kind.SURVEY:
-        text, options = gettext("Should the estate be renovated?"), [
-            (gettext("Yes, renovate"), Choice.Meaning.YES),
-            (gettext("No, do not renovate"), Choice.Meaning.NO),
-            (gettext("Undecided"), Choice.Meaning.ABSTAIN),
-        ]
+        text, options = (
+            gettext("Should the estate be renovated?"),
+            [
+                (gettext("Yes, renovate"), Choice.Meaning.YES),
+                (gettext("No, do not renovate"), Choice.Meaning.NO),
+                (gettext("Undecided"), Choice.Meaning.ABSTAIN),
+            ],
+        )
     else:
         return
     question = Question.objects.create(
-        consultation=consultation, position=1, text=text, type=Question.Type.SINGLE,
+        consultation=consultation,
+        position=1,
+        text=text,
+        type=Question.Type.SINGLE,
         is_decision=True,
     )
     Choice.objects.bulk_create(
@@ -95,13 +104,23 @@ def consultation_create(
     building = _check_scope(estate, building, stairwell)
     if decision_rule is None:
         decision_rule = (
-            Consultation.Rule.MAJOR if kind == Consultation.Kind.DECISION else Consultation.Rule.NONE
+            Consultation.Rule.MAJOR
+            if kind == Consultation.Kind.DECISION
+            else Consultation.Rule.NONE
         )
     consultation = Consultation(
-        estate=estate, building=building, stairwell=stairwell, title=title, kind=kind,
-        opens_at=opens_at, closes_at=closes_at, decision_rule=decision_rule,
-        require_no_objection=require_no_objection, description=description,
-        publicity_days=publicity_days, created_by=created_by,
+        estate=estate,
+        building=building,
+        stairwell=stairwell,
+        title=title,
+        kind=kind,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        decision_rule=decision_rule,
+        require_no_objection=require_no_objection,
+        description=description,
+        publicity_days=publicity_days,
+        created_by=created_by,
     )
     consultation.full_clean()
     with transaction.atomic():
@@ -111,16 +130,27 @@ def consultation_create(
 
 
 EDITABLE_FIELDS = (
-    "title", "description", "estate", "building", "stairwell", "kind", "decision_rule",
-    "require_no_objection", "opens_at", "closes_at", "publicity_days",
+    "title",
+    "description",
+    "estate",
+    "building",
+    "stairwell",
+    "kind",
+    "decision_rule",
+    "require_no_objection",
+    "opens_at",
+    "closes_at",
+    "publicity_days",
 )
 
 
 def consultation_update(*, consultation: Consultation, data: dict[str, Any]) -> Consultation:
     """Change a draft. Once voting has opened, what was asked can no longer change."""
     if consultation.status != Status.DRAFT:
-        raise ValidationError(_("Only a draft can be edited; this consultation is already %(s)s.")
-                              % {"s": consultation.get_status_display()})
+        raise ValidationError(
+            _("Only a draft can be edited; this consultation is already %(s)s.")
+            % {"s": consultation.get_status_display()}
+        )
     for name, value in data.items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(name)
@@ -162,18 +192,32 @@ def question_save(
         min_choices, max_choices = (1 if required else 0), 1
     else:
         if max_choices < 1 or max_choices > len(choices):
-            raise ValidationError({"max_choices": _(
-                "'At most' must be between 1 and the number of choices (%(n)s).") % {"n": len(choices)}})
+            raise ValidationError(
+                {
+                    "max_choices": _(
+                        "'At most' must be between 1 and the number of choices (%(n)s)."
+                    )
+                    % {"n": len(choices)}
+                }
+            )
         if min_choices > max_choices:
             raise ValidationError({"min_choices": _("'At least' cannot be more than 'at most'.")})
     with transaction.atomic():
         if question is None:
-            last = consultation.questions.order_by("-position").values_list("position", flat=True).first()
+            last = (
+                consultation.questions.order_by("-position")
+                .values_list("position", flat=True)
+                .first()
+            )
             question = Question(consultation=consultation, position=(last or 0) + 1)
         elif question.is_decision and type != Question.Type.SINGLE:
             raise ValidationError({"type": _("The deciding question must stay a single choice.")})
         question.text, question.type, question.help_text = text, type, help_text
-        question.required, question.min_choices, question.max_choices = required, min_choices, max_choices
+        question.required, question.min_choices, question.max_choices = (
+            required,
+            min_choices,
+            max_choices,
+        )
         question.save()
         if type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
             existing = list(question.choices.order_by("position", "pk"))
@@ -181,8 +225,12 @@ def question_save(
             meanings = [c.meaning for c in existing]
             question.choices.all().delete()
             Choice.objects.bulk_create(
-                Choice(question=question, position=i, text=label,
-                       meaning=meanings[i - 1] if i <= len(meanings) else "")
+                Choice(
+                    question=question,
+                    position=i,
+                    text=label,
+                    meaning=meanings[i - 1] if i <= len(meanings) else "",
+                )
                 for i, label in enumerate(choices, start=1)
             )
         else:
@@ -212,8 +260,10 @@ def consultation_open(*, consultation: Consultation, now: datetime | None = None
     with transaction.atomic():
         c = _locked(consultation)
         if c.status != Status.DRAFT:
-            raise ValidationError(_("Only a draft can be opened; this consultation is %(s)s.")
-                                  % {"s": c.get_status_display()})
+            raise ValidationError(
+                _("Only a draft can be opened; this consultation is %(s)s.")
+                % {"s": c.get_status_display()}
+            )
         if c.closes_at <= now:
             raise ValidationError(_("The closing time has already passed; set a later one first."))
         questions = c.questions.annotate(n=Count("choices"))
@@ -221,9 +271,13 @@ def consultation_open(*, consultation: Consultation, now: datetime | None = None
             raise ValidationError(_("Add at least one question before opening."))
         for q in questions:
             if q.type in (Question.Type.SINGLE, Question.Type.MULTIPLE) and q.n < 2:
-                raise ValidationError(_("The question “%(q)s” needs at least two choices.") % {"q": q.text})
+                raise ValidationError(
+                    _("The question “%(q)s” needs at least two choices.") % {"q": q.text}
+                )
         if c.decision_rule != Consultation.Rule.NONE and not any(q.is_decision for q in questions):
-            raise ValidationError(_("A decision rule needs a deciding question (agree / disagree)."))
+            raise ValidationError(
+                _("A decision rule needs a deciding question (agree / disagree).")
+            )
         if not consultation_households(c).exists():
             raise ValidationError(_("There are no dwellings in this scope in the registry."))
         c.status = Status.OPEN
@@ -238,8 +292,10 @@ def consultation_close(*, consultation: Consultation, now: datetime | None = Non
     with transaction.atomic():
         c = _locked(consultation)
         if c.status != Status.OPEN:
-            raise ValidationError(_("Only an open consultation can be closed; this one is %(s)s.")
-                                  % {"s": c.get_status_display()})
+            raise ValidationError(
+                _("Only an open consultation can be closed; this one is %(s)s.")
+                % {"s": c.get_status_display()}
+            )
         c.status = Status.CLOSED
         if c.closes_at > now:
             c.closes_at = max(now, c.opens_at + timedelta(seconds=1))
@@ -258,7 +314,10 @@ def consultations_close_due(*, now: datetime | None = None) -> int:
 
 
 def consultation_publish(
-    *, consultation: Consultation, notice: str, days: int | None = None,
+    *,
+    consultation: Consultation,
+    notice: str,
+    days: int | None = None,
     now: datetime | None = None,
 ) -> Consultation:
     """Publish the result with a notice; objections may be lodged for `days` days."""
@@ -268,8 +327,10 @@ def consultation_publish(
     with transaction.atomic():
         c = _locked(consultation)
         if c.status != Status.CLOSED:
-            raise ValidationError(_("Only a closed consultation can be published; this one is %(s)s.")
-                                  % {"s": c.get_status_display()})
+            raise ValidationError(
+                _("Only a closed consultation can be published; this one is %(s)s.")
+                % {"s": c.get_status_display()}
+            )
         days = c.publicity_days if days is None else days
         if days < 1:
             raise ValidationError({"days": _("The publicity period is at least one day.")})
@@ -289,8 +350,10 @@ def consultation_decide(*, consultation: Consultation, now: datetime | None = No
     with transaction.atomic():
         c = _locked(consultation)
         if c.status != Status.PUBLICITY:
-            raise ValidationError(_("Only a published consultation can be decided; this one is %(s)s.")
-                                  % {"s": c.get_status_display()})
+            raise ValidationError(
+                _("Only a published consultation can be decided; this one is %(s)s.")
+                % {"s": c.get_status_display()}
+            )
         if now < c.publicity_ends_at:
             raise ValidationError(
                 _("The publicity period runs until %(end)s; the result takes effect after it.")
@@ -299,7 +362,8 @@ def consultation_decide(*, consultation: Consultation, now: datetime | None = No
         open_objections = c.objections.filter(responded_at__isnull=True).count()
         if open_objections:
             raise ValidationError(
-                _("%(n)s objection(s) are still unanswered; answer them first.") % {"n": open_objections}
+                _("%(n)s objection(s) are still unanswered; answer them first.")
+                % {"n": open_objections}
             )
         c.passed = tally_compute(consultation=c).passed
         c.status = Status.DECIDED
@@ -339,7 +403,11 @@ def _answer_rows(questions: list[Question], answers: dict) -> list[Answer]:
                 continue
             rows.append(Answer(question=q, choice=choice_ids[cid]))
         elif q.type == Question.Type.MULTIPLE:
-            values = value if isinstance(value, list | tuple | set) else ([] if value in (None, "") else [value])
+            values = (
+                value
+                if isinstance(value, list | tuple | set)
+                else ([] if value in (None, "") else [value])
+            )
             ids = {_as_int(v) for v in values}
             if not ids <= set(choice_ids):
                 errors[key] = _("One of the answers is not among the choices.")
@@ -348,7 +416,9 @@ def _answer_rows(questions: list[Question], answers: dict) -> list[Answer]:
                 continue
             if len(ids) < q.min_choices or len(ids) > q.max_choices:
                 errors[key] = _("Choose between %(min)s and %(max)s.") % {
-                    "min": q.min_choices, "max": q.max_choices}
+                    "min": q.min_choices,
+                    "max": q.max_choices,
+                }
                 continue
             rows.extend(Answer(question=q, choice=choice_ids[i]) for i in sorted(ids))
         elif q.type == Question.Type.RATING:
@@ -396,12 +466,17 @@ def ballot_cast(
     if channel == Ballot.Channel.ONLINE and entered_by is not None:
         raise ValidationError(_("An online ballot is cast by the resident, not by staff."))
     if channel != Ballot.Channel.ONLINE and entered_by is None:
-        raise ValidationError(_("A paper or door-to-door ballot records the staff member entering it."))
+        raise ValidationError(
+            _("A paper or door-to-door ballot records the staff member entering it.")
+        )
     if not consultation.is_open(now):
-        raise ValidationError(_("Voting is not open: it runs from %(start)s to %(end)s.") % {
-            "start": timezone.localtime(consultation.opens_at).strftime("%Y-%m-%d %H:%M"),
-            "end": timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M"),
-        })
+        raise ValidationError(
+            _("Voting is not open: it runs from %(start)s to %(end)s.")
+            % {
+                "start": timezone.localtime(consultation.opens_at).strftime("%Y-%m-%d %H:%M"),
+                "end": timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
     if not consultation_households(consultation).filter(pk=household.pk).exists():
         raise ValidationError(_("This dwelling is not part of this consultation."))
     questions = list(consultation.questions.prefetch_related("choices"))
@@ -416,20 +491,28 @@ def ballot_cast(
                 pk=consultation.pk, status=Status.OPEN, closes_at__gt=now
             ).exists()
             if not still_open:
-                raise ValidationError(_("Voting closed a moment ago; this ballot was not recorded."))
+                raise ValidationError(
+                    _("Voting closed a moment ago; this ballot was not recorded.")
+                )
             Ballot.objects.filter(
                 consultation=consultation, household=household, is_current=True
             ).update(is_current=False, superseded_at=now)
             ballot = Ballot.objects.create(
-                consultation=consultation, household=household, channel=channel,
-                entered_by=entered_by, cast_at=now, is_current=True,
+                consultation=consultation,
+                household=household,
+                channel=channel,
+                entered_by=entered_by,
+                cast_at=now,
+                is_current=True,
             )
             for row in rows:
                 row.ballot = ballot
             Answer.objects.bulk_create(rows)
     except IntegrityError as exc:
         raise ValidationError(
-            _("Another ballot for this dwelling was being recorded at the same moment; please try again.")
+            _(
+                "Another ballot for this dwelling was being recorded at the same moment; please try again."
+            )
         ) from exc
     return ballot
 
@@ -452,11 +535,14 @@ def access_links_issue(
     with transaction.atomic():
         # Re-issuing the same dwelling twice at once: the row locks order the two issues.
         locked = list(
-            households.select_for_update(of=("self",)).select_related("stairwell__building")
+            households.select_for_update(of=("self",))
+            .select_related("stairwell__building")
             .order_by("stairwell__building__number", "stairwell__number", "floor", "room_number")
         )
         ids = [h.pk for h in locked]
-        AccessLink.objects.filter(household_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+        AccessLink.objects.filter(household_id__in=ids, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
         issued = [(h, secrets.token_urlsafe(24)) for h in locked]
         AccessLink.objects.bulk_create(
             AccessLink(household=h, token_hash=token_hash(t), issued_at=now, issued_by=issued_by)
@@ -477,7 +563,9 @@ def access_link_issue(
 
 def access_link_revoke(*, household: Household, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    return AccessLink.objects.filter(household=household, revoked_at__isnull=True).update(revoked_at=now)
+    return AccessLink.objects.filter(household=household, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
 
 
 def access_link_resolve(
@@ -503,7 +591,10 @@ def access_link_resolve(
 
 
 def objection_lodge(
-    *, consultation: Consultation, text: str, household: Household | None = None,
+    *,
+    consultation: Consultation,
+    text: str,
+    household: Household | None = None,
     now: datetime | None = None,
 ) -> Objection:
     now = now or timezone.now()
@@ -511,7 +602,9 @@ def objection_lodge(
     if not text:
         raise ValidationError({"text": _("Please write what you object to.")})
     if len(text) > MAX_TEXT:
-        raise ValidationError({"text": _("Please keep it under %(n)s characters.") % {"n": MAX_TEXT}})
+        raise ValidationError(
+            {"text": _("Please keep it under %(n)s characters.") % {"n": MAX_TEXT}}
+        )
     if consultation.status != Status.PUBLICITY or not (
         consultation.publicity_starts_at <= now < consultation.publicity_ends_at
     ):
@@ -616,23 +709,59 @@ def _rule_checks(c: Consultation, t: Tally) -> list[Check]:
     rule = c.decision_rule
     checks: list[Check] = []
     if rule in (Consultation.Rule.MAJOR, Consultation.Rule.ORDINARY):
-        approve, strict = (THREE_QUARTERS, False) if rule == Consultation.Rule.MAJOR else (HALF, True)
+        approve, strict = (
+            (THREE_QUARTERS, False) if rule == Consultation.Rule.MAJOR else (HALF, True)
+        )
         checks = [
-            Check(gettext("Participating area of all area"), t.participating_area,
-                  t.electorate_area, TWO_THIRDS, False),
-            Check(gettext("Participating dwellings of all dwellings"), t.participating_count,
-                  t.electorate_count, TWO_THIRDS, False),
-            Check(gettext("Agreeing area of participating area"), t.yes_area,
-                  t.participating_area, approve, strict),
-            Check(gettext("Agreeing dwellings of participating dwellings"), t.yes_count,
-                  t.participating_count, approve, strict),
+            Check(
+                gettext("Participating area of all area"),
+                t.participating_area,
+                t.electorate_area,
+                TWO_THIRDS,
+                False,
+            ),
+            Check(
+                gettext("Participating dwellings of all dwellings"),
+                t.participating_count,
+                t.electorate_count,
+                TWO_THIRDS,
+                False,
+            ),
+            Check(
+                gettext("Agreeing area of participating area"),
+                t.yes_area,
+                t.participating_area,
+                approve,
+                strict,
+            ),
+            Check(
+                gettext("Agreeing dwellings of participating dwellings"),
+                t.yes_count,
+                t.participating_count,
+                approve,
+                strict,
+            ),
         ]
     elif rule == Consultation.Rule.SIMPLE:
-        checks = [Check(gettext("Agreeing ballots of ballots cast"), t.yes_count,
-                        t.participating_count, HALF, True)]
+        checks = [
+            Check(
+                gettext("Agreeing ballots of ballots cast"),
+                t.yes_count,
+                t.participating_count,
+                HALF,
+                True,
+            )
+        ]
     if checks and c.require_no_objection:
-        checks.append(Check(gettext("Dwellings disagreeing (none allowed)"), t.participating_count - t.no_count,
-                            t.participating_count, Fraction(1), False))
+        checks.append(
+            Check(
+                gettext("Dwellings disagreeing (none allowed)"),
+                t.participating_count - t.no_count,
+                t.participating_count,
+                Fraction(1),
+                False,
+            )
+        )
     return checks
 
 
@@ -643,10 +772,15 @@ def tally_compute(*, consultation: Consultation) -> Tally:
     electorate = consultation_households(c).aggregate(n=Count("id"), area=Sum("floor_area"))
     counted = Ballot.objects.filter(consultation=c, is_current=True)
     decision = c.questions.filter(is_decision=True).first()
-    meaning = Subquery(
-        Answer.objects.filter(ballot=OuterRef("pk"), question=decision)
-        .values("choice__meaning")[:1]
-    ) if decision else None
+    meaning = (
+        Subquery(
+            Answer.objects.filter(ballot=OuterRef("pk"), question=decision).values(
+                "choice__meaning"
+            )[:1]
+        )
+        if decision
+        else None
+    )
     aggregates = {"n": Count("id"), "area": Sum("household__floor_area")}
     if meaning is not None:
         counted = counted.annotate(meaning=meaning)
@@ -661,9 +795,12 @@ def tally_compute(*, consultation: Consultation) -> Tally:
         electorate_area=electorate["area"] or zero,
         participating_count=totals["n"] or 0,
         participating_area=totals["area"] or zero,
-        yes_count=totals.get("yes_n") or 0, yes_area=totals.get("yes_area") or zero,
-        no_count=totals.get("no_n") or 0, no_area=totals.get("no_area") or zero,
-        abstain_count=totals.get("abstain_n") or 0, abstain_area=totals.get("abstain_area") or zero,
+        yes_count=totals.get("yes_n") or 0,
+        yes_area=totals.get("yes_area") or zero,
+        no_count=totals.get("no_n") or 0,
+        no_area=totals.get("no_area") or zero,
+        abstain_count=totals.get("abstain_n") or 0,
+        abstain_area=totals.get("abstain_area") or zero,
     )
     tally.checks = _rule_checks(c, tally)
     tally.questions = _question_results(c, tally.participating_count)
@@ -674,14 +811,16 @@ def _question_results(c: Consultation, ballots: int) -> list[dict]:
     """Per question: choice counts, rating average and satisfaction rate (ratings ≥ 4),
     the number of written answers — three grouped queries, whatever the number of ballots."""
     current = Q(answers__ballot__is_current=True, answers__ballot__consultation=c)
-    questions = list(c.questions.prefetch_related(
-        "choices",
-    ).annotate(
-        rated=Count("answers", filter=current & Q(answers__rating__isnull=False)),
-        satisfied=Count("answers", filter=current & Q(answers__rating__gte=4)),
-        rating_sum=Sum("answers__rating", filter=current),
-        texts=Count("answers", filter=current & ~Q(answers__text="")),
-    ))
+    questions = list(
+        c.questions.prefetch_related(
+            "choices",
+        ).annotate(
+            rated=Count("answers", filter=current & Q(answers__rating__isnull=False)),
+            satisfied=Count("answers", filter=current & Q(answers__rating__gte=4)),
+            rating_sum=Sum("answers__rating", filter=current),
+            texts=Count("answers", filter=current & ~Q(answers__text="")),
+        )
+    )
     choice_counts = dict(
         Answer.objects.filter(ballot__consultation=c, ballot__is_current=True, choice__isnull=False)
         .values_list("choice")
@@ -693,15 +832,21 @@ def _question_results(c: Consultation, ballots: int) -> list[dict]:
         if q.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
             for choice in q.choices.all():
                 n = choice_counts.get(choice.pk, 0)
-                entry["choices"].append({
-                    "choice": choice, "count": n,
-                    "percent": round(100 * n / ballots) if ballots else 0,
-                })
+                entry["choices"].append(
+                    {
+                        "choice": choice,
+                        "count": n,
+                        "percent": round(100 * n / ballots) if ballots else 0,
+                    }
+                )
         elif q.type == Question.Type.RATING:
             rate = Fraction(q.satisfied, q.rated) if q.rated else None
             entry.update(
-                rated=q.rated, satisfied=q.satisfied,
-                average=((Decimal(q.rating_sum) / q.rated).quantize(Decimal("0.01")) if q.rated else None),
+                rated=q.rated,
+                satisfied=q.satisfied,
+                average=(
+                    (Decimal(q.rating_sum) / q.rated).quantize(Decimal("0.01")) if q.rated else None
+                ),
                 satisfaction_rate=rate,
                 satisfaction_percent=(f"{float(rate * 100):.1f}%" if rate is not None else "—"),
             )

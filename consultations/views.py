@@ -59,7 +59,8 @@ def _consultation(request, pk, perm=access.VIEW) -> Consultation:
     return scoped_get_or_404(
         request.user,
         Consultation.objects.select_related("estate", "building", "stairwell__building__estate"),
-        perm, pk=pk,
+        perm,
+        pk=pk,
     )
 
 
@@ -82,15 +83,22 @@ def _apply_errors(form, error: ValidationError):
 
 @login_required
 def consultation_list(request):
-    queryset = selectors.consultations_visible(request.user).annotate(
-        ballots_counted=Count("ballots", filter=Q(ballots__is_current=True))
-    ).order_by("-opens_at", "-pk")
+    queryset = (
+        selectors.consultations_visible(request.user)
+        .annotate(ballots_counted=Count("ballots", filter=Q(ballots__is_current=True)))
+        .order_by("-opens_at", "-pk")
+    )
     filterset = ConsultationFilterSet(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    return render(request, "consultations/consultation_list.html", {
-        "filter": filterset, "page_obj": page,
-        "can_manage": access.has_any_perm(request.user, access.MANAGE),
-    })
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "can_manage": access.has_any_perm(request.user, access.MANAGE),
+        },
+    )
 
 
 @login_required
@@ -105,7 +113,9 @@ def consultation_create(request):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("Consultation created as a draft. Add questions, then open it."))
+            messages.success(
+                request, _("Consultation created as a draft. Add questions, then open it.")
+            )
             return redirect("consultations:detail", pk=consultation.pk)
     return render(request, "consultations/consultation_form.html", {"form": form})
 
@@ -125,7 +135,11 @@ def consultation_edit(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect("consultations:detail", pk=pk)
-    return render(request, "consultations/consultation_form.html", {"form": form, "consultation": consultation})
+    return render(
+        request,
+        "consultations/consultation_form.html",
+        {"form": form, "consultation": consultation},
+    )
 
 
 @login_required
@@ -138,7 +152,9 @@ def consultation_detail(request, pk):
         "turnout": selectors.turnout_compute(consultation=consultation),
         "can_manage": access.has_perm(request.user, access.MANAGE, consultation),
         "can_ballot": access.has_perm(request.user, access.BALLOT, consultation),
-        "objections": list(consultation.objections.select_related("household__stairwell__building")),
+        "objections": list(
+            consultation.objections.select_related("household__stairwell__building")
+        ),
         "objection_form": ObjectionAnswerForm(),
     }
     if consultation.results_visible:
@@ -163,7 +179,9 @@ def consultation_transition(request, pk, action):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Status changed to: %(s)s.") % {"s": consultation.get_status_display()})
+        messages.success(
+            request, _("Status changed to: %(s)s.") % {"s": consultation.get_status_display()}
+        )
     return redirect("consultations:detail", pk=pk)
 
 
@@ -174,16 +192,23 @@ def consultation_publish(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_publish(
-                consultation=consultation, notice=form.cleaned_data["notice"], days=form.cleaned_data["days"]
+                consultation=consultation,
+                notice=form.cleaned_data["notice"],
+                days=form.cleaned_data["days"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("The result is published; objections can now be lodged."))
             return redirect("consultations:detail", pk=pk)
-    tally = services.tally_compute(consultation=consultation) if consultation.results_visible else None
-    return render(request, "consultations/publish_form.html",
-                  {"form": form, "consultation": consultation, "tally": tally})
+    tally = (
+        services.tally_compute(consultation=consultation) if consultation.results_visible else None
+    )
+    return render(
+        request,
+        "consultations/publish_form.html",
+        {"form": form, "consultation": consultation, "tally": tally},
+    )
 
 
 @login_required
@@ -192,28 +217,44 @@ def consultation_results(request, pk):
     if not consultation.results_visible:
         messages.info(request, _("Results are shown once voting has closed."))
         return redirect("consultations:detail", pk=pk)
-    return render(request, "consultations/results.html", {
-        "consultation": consultation, "tally": services.tally_compute(consultation=consultation),
-        "ideas": _approved_ideas(consultation),
-    })
+    return render(
+        request,
+        "consultations/results.html",
+        {
+            "consultation": consultation,
+            "tally": services.tally_compute(consultation=consultation),
+            "ideas": _approved_ideas(consultation),
+        },
+    )
 
 
 @login_required
 def consultation_turnout(request, pk):
     consultation = _consultation(request, pk)
-    return render(request, "consultations/turnout.html", {
-        "consultation": consultation, "turnout": selectors.turnout_compute(consultation=consultation),
-    })
+    return render(
+        request,
+        "consultations/turnout.html",
+        {
+            "consultation": consultation,
+            "turnout": selectors.turnout_compute(consultation=consultation),
+        },
+    )
 
 
 @login_required
 def consultation_preview(request, pk):
     consultation = _consultation(request, pk)
     form = BallotForm(questions=_questions(consultation))
-    return render(request, "consultations/resident_vote.html", {
-        "consultation": consultation, "form": form, "preview": True,
-        "attachments": consultation.attachments.all(),
-    })
+    return render(
+        request,
+        "consultations/resident_vote.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "preview": True,
+            "attachments": consultation.attachments.all(),
+        },
+    )
 
 
 # --- questions and attachments ----------------------------------------------------------------
@@ -226,9 +267,12 @@ def question_edit(request, pk, question_pk=None):
     initial = {}
     if question:
         initial = {
-            "text": question.text, "help_text": question.help_text, "type": question.type,
+            "text": question.text,
+            "help_text": question.help_text,
+            "type": question.type,
             "choices": "\n".join(c.text for c in question.choices.all()),
-            "min_choices": question.min_choices, "max_choices": question.max_choices,
+            "min_choices": question.min_choices,
+            "max_choices": question.max_choices,
             "required": question.required,
         }
     form = QuestionForm(request.POST or None, initial=initial)
@@ -236,17 +280,26 @@ def question_edit(request, pk, question_pk=None):
         data = form.cleaned_data
         try:
             services.question_save(
-                consultation=consultation, question=question, text=data["text"], type=data["type"],
-                choices=form.choice_list(), min_choices=data["min_choices"],
-                max_choices=data["max_choices"], required=data["required"], help_text=data["help_text"],
+                consultation=consultation,
+                question=question,
+                text=data["text"],
+                type=data["type"],
+                choices=form.choice_list(),
+                min_choices=data["min_choices"],
+                max_choices=data["max_choices"],
+                required=data["required"],
+                help_text=data["help_text"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Question saved."))
             return redirect("consultations:detail", pk=pk)
-    return render(request, "consultations/question_form.html",
-                  {"form": form, "consultation": consultation, "question": question})
+    return render(
+        request,
+        "consultations/question_form.html",
+        {"form": form, "consultation": consultation, "question": question},
+    )
 
 
 @login_required
@@ -273,7 +326,9 @@ def attachment_add(request, pk):
         form.save()
         messages.success(request, _("Attachment added."))
         return redirect("consultations:detail", pk=pk)
-    return render(request, "consultations/attachment_form.html", {"form": form, "consultation": consultation})
+    return render(
+        request, "consultations/attachment_form.html", {"form": form, "consultation": consultation}
+    )
 
 
 def attachment_download(request, pk):
@@ -289,7 +344,9 @@ def attachment_download(request, pk):
     )
     if not allowed:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), filename=attachment.file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        attachment.file.open("rb"), filename=attachment.file.name.rsplit("/", 1)[-1]
+    )
 
 
 # --- ballots entered by staff, export ---------------------------------------------------------
@@ -299,36 +356,64 @@ def attachment_download(request, pk):
 def ballot_enter(request, pk):
     """Enter a paper or door-to-door ballot for one dwelling; the latest ballot counts."""
     consultation = _consultation(request, pk, access.BALLOT)
-    households = selectors.consultation_households(consultation).select_related("stairwell__building")
+    households = selectors.consultation_households(consultation).select_related(
+        "stairwell__building"
+    )
     household = None
     household_id = request.POST.get("household") or request.GET.get("household")
     if household_id:
         household = get_object_or_404(households, pk=household_id)
     current = None
     if household is not None:
-        current = (Ballot.objects.filter(consultation=consultation, household=household, is_current=True)
-                   .select_related("entered_by").first())
+        current = (
+            Ballot.objects.filter(consultation=consultation, household=household, is_current=True)
+            .select_related("entered_by")
+            .first()
+        )
     questions = _questions(consultation)
     form = BallotForm(request.POST or None, questions=questions)
     channel_form = PaperBallotForm(request.POST or None)
-    if request.method == "POST" and household is not None and form.is_valid() and channel_form.is_valid():
+    if (
+        request.method == "POST"
+        and household is not None
+        and form.is_valid()
+        and channel_form.is_valid()
+    ):
         try:
             services.ballot_cast(
-                consultation=consultation, household=household, answers=form.answers(),
-                channel=channel_form.cleaned_data["channel"], entered_by=request.user,
+                consultation=consultation,
+                household=household,
+                answers=form.answers(),
+                channel=channel_form.cleaned_data["channel"],
+                entered_by=request.user,
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Ballot recorded for %(h)s. It is now the one that counts.")
-                             % {"h": household})
-            return redirect(f"{reverse('consultations:ballot-enter', args=[pk])}?household={household.pk}")
-    return render(request, "consultations/ballot_enter.html", {
-        "consultation": consultation, "households": households, "household": household,
-        "current": current, "form": form, "channel_form": channel_form,
-        "history_count": Ballot.objects.filter(consultation=consultation, household=household).count()
-        if household else 0,
-    })
+            messages.success(
+                request,
+                _("Ballot recorded for %(h)s. It is now the one that counts.") % {"h": household},
+            )
+            return redirect(
+                f"{reverse('consultations:ballot-enter', args=[pk])}?household={household.pk}"
+            )
+    return render(
+        request,
+        "consultations/ballot_enter.html",
+        {
+            "consultation": consultation,
+            "households": households,
+            "household": household,
+            "current": current,
+            "form": form,
+            "channel_form": channel_form,
+            "history_count": Ballot.objects.filter(
+                consultation=consultation, household=household
+            ).count()
+            if household
+            else 0,
+        },
+    )
 
 
 @login_required
@@ -342,30 +427,59 @@ def ballots_export(request, pk):
         return redirect("consultations:detail", pk=pk)
     questions = _questions(consultation)
     ballots = (
-        access.scope_queryset(request.user, Ballot.objects.filter(consultation=consultation), access.BALLOT)
+        access.scope_queryset(
+            request.user, Ballot.objects.filter(consultation=consultation), access.BALLOT
+        )
         .select_related("household__stairwell__building", "entered_by")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("choice")))
-        .order_by("household__stairwell__building__number", "household__stairwell__number",
-                  "household__floor", "household__room_number", "cast_at")
+        .order_by(
+            "household__stairwell__building__number",
+            "household__stairwell__number",
+            "household__floor",
+            "household__room_number",
+            "cast_at",
+        )
     )
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Ballots"))
-    sheet.append([_("Building"), _("Stairwell"), _("Room"), _("Floor"), _("Floor area (m²)"),
-                  _("Channel"), _("Cast at"), _("Counts"), _("Entered by"), *[q.text for q in questions]])
+    sheet.append(
+        [
+            _("Building"),
+            _("Stairwell"),
+            _("Room"),
+            _("Floor"),
+            _("Floor area (m²)"),
+            _("Channel"),
+            _("Cast at"),
+            _("Counts"),
+            _("Entered by"),
+            *[q.text for q in questions],
+        ]
+    )
     for ballot in ballots:
         by_question: dict[int, list[str]] = {}
         for answer in ballot.answers.all():
-            value = answer.choice.text if answer.choice_id else (
-                str(answer.rating) if answer.rating else answer.text)
+            value = (
+                answer.choice.text
+                if answer.choice_id
+                else (str(answer.rating) if answer.rating else answer.text)
+            )
             by_question.setdefault(answer.question_id, []).append(value)
         h = ballot.household
-        sheet.append([
-            h.stairwell.building.number, h.stairwell.number, h.room_number, h.floor, h.floor_area,
-            ballot.get_channel_display(), timezone.localtime(ballot.cast_at).strftime("%Y-%m-%d %H:%M"),
-            _("yes") if ballot.is_current else _("no"),
-            ballot.entered_by.username if ballot.entered_by else "",
-            *["; ".join(by_question.get(q.pk, [])) for q in questions],
-        ])
+        sheet.append(
+            [
+                h.stairwell.building.number,
+                h.stairwell.number,
+                h.room_number,
+                h.floor,
+                h.floor_area,
+                ballot.get_channel_display(),
+                timezone.localtime(ballot.cast_at).strftime("%Y-%m-%d %H:%M"),
+                _("yes") if ballot.is_current else _("no"),
+                ballot.entered_by.username if ballot.entered_by else "",
+                *["; ".join(by_question.get(q.pk, [])) for q in questions],
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -383,13 +497,17 @@ def ballots_export(request, pk):
 @require_POST
 def objection_answer(request, pk, objection_pk):
     consultation = _consultation(request, pk, access.MANAGE)
-    objection = get_object_or_404(Objection.objects.select_related("consultation"),
-                                  pk=objection_pk, consultation=consultation)
+    objection = get_object_or_404(
+        Objection.objects.select_related("consultation"), pk=objection_pk, consultation=consultation
+    )
     form = ObjectionAnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.objection_answer(objection=objection, response=form.cleaned_data["response"],
-                                      responded_by=request.user)
+            services.objection_answer(
+                objection=objection,
+                response=form.cleaned_data["response"],
+                responded_by=request.user,
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -406,24 +524,36 @@ def ideas_moderate(request, pk):
     if not consultation.results_visible:
         messages.info(request, _("Ideas are moderated after voting has closed."))
         return redirect("consultations:detail", pk=pk)
-    answers = Answer.objects.filter(
-        ballot__consultation=consultation, ballot__is_current=True, question__type=Question.Type.TEXT
-    ).exclude(text="").select_related("question").order_by("moderation", "pk")
+    answers = (
+        Answer.objects.filter(
+            ballot__consultation=consultation,
+            ballot__is_current=True,
+            question__type=Question.Type.TEXT,
+        )
+        .exclude(text="")
+        .select_related("question")
+        .order_by("moderation", "pk")
+    )
     if request.method == "POST":
         answer = get_object_or_404(answers, pk=request.POST.get("answer"))
         services.idea_moderate(answer=answer, approve=request.POST.get("decision") == "approve")
         messages.success(request, _("Moderation saved."))
         return redirect("consultations:ideas", pk=pk)
     page = Paginator(answers, 50).get_page(request.GET.get("page"))
-    return render(request, "consultations/ideas.html", {"consultation": consultation, "page_obj": page})
+    return render(
+        request, "consultations/ideas.html", {"consultation": consultation, "page_obj": page}
+    )
 
 
 def _approved_ideas(consultation):
     return list(
         Answer.objects.filter(
-            ballot__consultation=consultation, ballot__is_current=True,
+            ballot__consultation=consultation,
+            ballot__is_current=True,
             moderation=Answer.Moderation.APPROVED,
-        ).select_related("question").order_by("question__position", "pk")[:200]
+        )
+        .select_related("question")
+        .order_by("question__position", "pk")[:200]
     )
 
 
@@ -437,7 +567,11 @@ def links(request):
     """Choose an estate (or stairwell); see which dwellings have an active link; issue and print."""
     if not access.has_any_perm(request.user, access.BALLOT):
         raise Http404
-    data = request.POST if request.method == "POST" else (request.GET if "estate" in request.GET else None)
+    data = (
+        request.POST
+        if request.method == "POST"
+        else (request.GET if "estate" in request.GET else None)
+    )
     form = LinksForm(data, user=request.user)
     rows = None
     if form.is_bound and form.is_valid():
@@ -445,23 +579,39 @@ def links(request):
         if request.method == "POST":
             issued = services.access_links_issue(households=households, issued_by=request.user)
             # The tokens exist only in this response (they are stored hashed): print now.
-            return render(request, "consultations/links_print.html", {
-                "rows": [{
-                    "household": h, "token": token,
-                    "url": request.build_absolute_uri(reverse("consultations:resident-enter", args=[token])),
-                } for h, token in issued],
-                "estate": form.cleaned_data["estate"],
-            })
-        rows = households.select_related("stairwell__building").annotate(
-            active_links=Count("access_links", filter=Q(access_links__revoked_at__isnull=True))
-        ).order_by("stairwell__building__number", "stairwell__number", "floor", "room_number")
+            return render(
+                request,
+                "consultations/links_print.html",
+                {
+                    "rows": [
+                        {
+                            "household": h,
+                            "token": token,
+                            "url": request.build_absolute_uri(
+                                reverse("consultations:resident-enter", args=[token])
+                            ),
+                        }
+                        for h, token in issued
+                    ],
+                    "estate": form.cleaned_data["estate"],
+                },
+            )
+        rows = (
+            households.select_related("stairwell__building")
+            .annotate(
+                active_links=Count("access_links", filter=Q(access_links__revoked_at__isnull=True))
+            )
+            .order_by("stairwell__building__number", "stairwell__number", "floor", "room_number")
+        )
     return render(request, "consultations/links.html", {"form": form, "rows": rows})
 
 
 @login_required
 @require_POST
 def link_revoke(request, household_pk):
-    household = get_object_or_404(Household.objects.select_related("stairwell__building"), pk=household_pk)
+    household = get_object_or_404(
+        Household.objects.select_related("stairwell__building"), pk=household_pk
+    )
     require_perm(request.user, access.BALLOT, household)
     services.access_link_revoke(household=household)
     messages.success(request, _("The link for %(h)s no longer works.") % {"h": household})
@@ -517,7 +667,8 @@ def resident_household(request) -> Household | None:
         return None
     link = (
         AccessLink.objects.select_related("household__stairwell__building__estate")
-        .filter(pk=link_id, household_id=household_id, revoked_at__isnull=True).first()
+        .filter(pk=link_id, household_id=household_id, revoked_at__isnull=True)
+        .first()
     )
     if link is None:
         request.session.pop(SESSION_HOUSEHOLD, None)
@@ -550,7 +701,9 @@ def resident_enter(request, token):
 def _resident_or_none(request):
     household = resident_household(request)
     if household is None:
-        return None, render(request, "consultations/resident_invalid.html", {"expired": True}, status=403)
+        return None, render(
+            request, "consultations/resident_invalid.html", {"expired": True}, status=403
+        )
     return household, None
 
 
@@ -561,15 +714,22 @@ def resident_home(request):
     now = timezone.now()
     consultations = list(selectors.consultations_for_household(household))
     voted = set(
-        Ballot.objects.filter(household=household, is_current=True,
-                              consultation__in=[c.pk for c in consultations])
-        .values_list("consultation_id", flat=True)
+        Ballot.objects.filter(
+            household=household, is_current=True, consultation__in=[c.pk for c in consultations]
+        ).values_list("consultation_id", flat=True)
     )
     open_now = [c for c in consultations if c.is_open(now)]
     finished = [c for c in consultations if c.results_visible]
-    return render(request, "consultations/resident_home.html", {
-        "household": household, "open_now": open_now, "finished": finished, "voted": voted,
-    })
+    return render(
+        request,
+        "consultations/resident_home.html",
+        {
+            "household": household,
+            "open_now": open_now,
+            "finished": finished,
+            "voted": voted,
+        },
+    )
 
 
 def resident_consultation(request, pk):
@@ -580,16 +740,23 @@ def resident_consultation(request, pk):
     if consultation.results_visible:
         return _resident_result(request, household, consultation)
     if not consultation.is_open():
-        return render(request, "consultations/resident_closed.html",
-                      {"consultation": consultation, "household": household})
+        return render(
+            request,
+            "consultations/resident_closed.html",
+            {"consultation": consultation, "household": household},
+        )
     questions = _questions(consultation)
     current = selectors.current_ballot(consultation=consultation, household=household)
     if request.method == "POST":
         form = BallotForm(request.POST, questions=questions)
         if form.is_valid():
             try:
-                services.ballot_cast(consultation=consultation, household=household,
-                                     answers=form.answers(), channel=Ballot.Channel.ONLINE)
+                services.ballot_cast(
+                    consultation=consultation,
+                    household=household,
+                    answers=form.answers(),
+                    channel=Ballot.Channel.ONLINE,
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -599,36 +766,58 @@ def resident_consultation(request, pk):
         form = BallotForm(initial=BallotForm.initial_from(current), questions=questions)
     chosen = []
     if current is not None and request.method == "GET":
-        answers = {a.pk: a for a in Answer.objects.filter(ballot=current).select_related("choice", "question")}
+        answers = {
+            a.pk: a
+            for a in Answer.objects.filter(ballot=current).select_related("choice", "question")
+        }
         chosen = sorted(answers.values(), key=lambda a: (a.question.position, a.question_id, a.pk))
-    return render(request, "consultations/resident_vote.html", {
-        "consultation": consultation, "household": household, "form": form, "current": current,
-        "chosen": chosen, "attachments": consultation.attachments.all(),
-        "changing": request.GET.get("change") == "1" or request.method == "POST",
-    })
+    return render(
+        request,
+        "consultations/resident_vote.html",
+        {
+            "consultation": consultation,
+            "household": household,
+            "form": form,
+            "current": current,
+            "chosen": chosen,
+            "attachments": consultation.attachments.all(),
+            "changing": request.GET.get("change") == "1" or request.method == "POST",
+        },
+    )
 
 
 def _resident_result(request, household, consultation):
     form = ObjectionForm(request.POST or None)
     in_publicity = (
         consultation.status == Consultation.Status.PUBLICITY
-        and consultation.publicity_ends_at and timezone.now() < consultation.publicity_ends_at
+        and consultation.publicity_ends_at
+        and timezone.now() < consultation.publicity_ends_at
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.objection_lodge(consultation=consultation, household=household,
-                                     text=form.cleaned_data["text"])
+            services.objection_lodge(
+                consultation=consultation, household=household, text=form.cleaned_data["text"]
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Your objection has been lodged; staff will answer it."))
             return redirect("consultations:resident-consultation", pk=consultation.pk)
-    return render(request, "consultations/resident_result.html", {
-        "consultation": consultation, "household": household,
-        "tally": services.tally_compute(consultation=consultation),
-        "ideas": _approved_ideas(consultation), "form": form, "in_publicity": in_publicity,
-        "my_objections": Objection.objects.filter(consultation=consultation, household=household),
-    })
+    return render(
+        request,
+        "consultations/resident_result.html",
+        {
+            "consultation": consultation,
+            "household": household,
+            "tally": services.tally_compute(consultation=consultation),
+            "ideas": _approved_ideas(consultation),
+            "form": form,
+            "in_publicity": in_publicity,
+            "my_objections": Objection.objects.filter(
+                consultation=consultation, household=household
+            ),
+        },
+    )
 
 
 @require_POST

@@ -83,10 +83,24 @@ MILESTONES = [  # name, days after start
     ("竣工验收", 330),
 ]
 # How far along each status is: milestones done.
-DONE = {S.PLANNED: 0, S.CONSULTING: 0, S.DESIGNING: 1, S.UNDER_CONSTRUCTION: 3,
-        S.ACCEPTING: 4, S.COMPLETED: 5, S.SUSPENDED: 2}
-PROGRESS = {S.PLANNED: 0, S.CONSULTING: 0, S.DESIGNING: 0, S.UNDER_CONSTRUCTION: 55,
-            S.ACCEPTING: 100, S.COMPLETED: 100, S.SUSPENDED: 20}
+DONE = {
+    S.PLANNED: 0,
+    S.CONSULTING: 0,
+    S.DESIGNING: 1,
+    S.UNDER_CONSTRUCTION: 3,
+    S.ACCEPTING: 4,
+    S.COMPLETED: 5,
+    S.SUSPENDED: 2,
+}
+PROGRESS = {
+    S.PLANNED: 0,
+    S.CONSULTING: 0,
+    S.DESIGNING: 0,
+    S.UNDER_CONSTRUCTION: 55,
+    S.ACCEPTING: 100,
+    S.COMPLETED: 100,
+    S.SUSPENDED: 20,
+}
 
 
 def _photo(colour) -> ContentFile:
@@ -119,19 +133,27 @@ def seed_demo(*, stdout) -> None:
     today = timezone.localdate()
     with transaction.atomic():
         programme = Programme.objects.create(
-            name=PROGRAMME, year=2024, region=city, target_estates=len(PLAN),
+            name=PROGRAMME,
+            year=2024,
+            region=city,
+            target_estates=len(PLAN),
             target_households=sum(e.n_households for e in estates.values()) or 1000,
-            target_investment=Decimal("30000000.00"), satisfaction_threshold=Decimal("80.00"),
+            target_investment=Decimal("30000000.00"),
+            satisfaction_threshold=Decimal("80.00"),
         )
         for index, (name, status, (official, phone), age, overdue) in enumerate(PLAN):
             estate = estates.get(name)
             if estate is None:
                 stdout.write(f"projects: estate {name} not found, skipped")
                 continue
-            _seed_project(programme, estate, index, status, official, phone, age, overdue, types, today)
+            _seed_project(
+                programme, estate, index, status, official, phone, age, overdue, types, today
+            )
         recorded = services.strikes_record(today=today)
-    stdout.write(f"projects: programme {PROGRAMME} with {programme.projects.count()} projects, "
-                 f"{recorded} strikes")
+    stdout.write(
+        f"projects: programme {PROGRAMME} with {programme.projects.count()} projects, "
+        f"{recorded} strikes"
+    )
 
 
 def _seed_project(programme, estate, index, status, official, phone, age, overdue, types, today):
@@ -140,24 +162,37 @@ def _seed_project(programme, estate, index, status, official, phone, age, overdu
     completed = status == S.COMPLETED
     accepted = status in (S.ACCEPTING, S.COMPLETED)
     project = Project.objects.create(
-        programme=programme, estate=estate, status=status,
-        suspension_reason="部分居民对加装电梯方案有异议，暂停施工待协调" if status == S.SUSPENDED else "",
+        programme=programme,
+        estate=estate,
+        status=status,
+        suspension_reason="部分居民对加装电梯方案有异议，暂停施工待协调"
+        if status == S.SUSPENDED
+        else "",
         resume_status=S.UNDER_CONSTRUCTION if status == S.SUSPENDED else "",
-        buildings_covered=estate.n_buildings, households_covered=estate.n_households,
-        official_name=official, official_phone=phone,
+        buildings_covered=estate.n_buildings,
+        households_covered=estate.n_households,
+        official_name=official,
+        official_phone=phone,
         contractor="焕新建工集团有限公司" if index % 2 == 0 else "城建市政工程有限公司",
-        designer="市城市规划设计研究院", supervisor="诚信工程监理有限公司",
-        start_date=start, planned_completion_date=start + datetime.timedelta(days=360),
+        designer="市城市规划设计研究院",
+        supervisor="诚信工程监理有限公司",
+        start_date=start,
+        planned_completion_date=start + datetime.timedelta(days=360),
         completed_on=today - datetime.timedelta(days=20) if completed else None,
         acceptance_date=today - datetime.timedelta(days=30) if accepted else None,
         acceptance_result=Project.AcceptanceResult.PASSED if accepted else "",
-        satisfaction_rate=Decimal("92.50") if completed else (Decimal("85.00") if accepted else None),
+        satisfaction_rate=Decimal("92.50")
+        if completed
+        else (Decimal("85.00") if accepted else None),
     )
     progress = PROGRESS[status]
     chosen = [WORKS[(index + k) % len(WORKS)] for k in range(5)]
     items = WorksItem.objects.bulk_create(
         WorksItem(
-            project=project, works_type=types[code], quantity=qty, unit=types[code].default_unit,
+            project=project,
+            works_type=types[code],
+            quantity=qty,
+            unit=types[code].default_unit,
             budget=(qty * price).quantize(Decimal("0.01")),
             progress=min(100, progress + (k * 10 if 0 < progress < 100 else 0)),
         )
@@ -169,31 +204,40 @@ def _seed_project(programme, estate, index, status, official, phone, age, overdu
     short = estate.name == "曙光街18号院"
     FundingLine.objects.bulk_create(
         FundingLine(
-            project=project, source=source,
-            amount=(budget * share * (Decimal("0.5") if short and source == "district" else 1))
-            .quantize(Decimal("0.01")),
+            project=project,
+            source=source,
+            amount=(
+                budget * share * (Decimal("0.5") if short and source == "district" else 1)
+            ).quantize(Decimal("0.01")),
             per_household=(budget * share / households).quantize(Decimal("0.01"))
-            if source == FundingLine.Source.RESIDENTS else None,
+            if source == FundingLine.Source.RESIDENTS
+            else None,
         )
         for source, share in SHARES
     )
     Milestone.objects.bulk_create(
         Milestone(
-            project=project, name=label, sort_order=k,
+            project=project,
+            name=label,
+            sort_order=k,
             planned_date=start + datetime.timedelta(days=offset),
             actual_date=(start + datetime.timedelta(days=offset + (7 if k == 1 else -2)))
-            if k < done else None,
+            if k < done
+            else None,
         )
         for k, (label, offset) in enumerate(MILESTONES)
     )
     if overdue:
         Milestone.objects.create(
-            project=project, name="管线迁改完成", sort_order=9,
+            project=project,
+            name="管线迁改完成",
+            sort_order=9,
             planned_date=today - datetime.timedelta(days=12 + index),
         )
     if progress:
         report = ProgressReport.objects.create(
-            project=project, report_date=today - datetime.timedelta(days=3),
+            project=project,
+            report_date=today - datetime.timedelta(days=3),
             note="本周完成外墙保温及雨污管道铺设，现场文明施工。",
         )
         ProgressEntry.objects.bulk_create(
@@ -201,16 +245,23 @@ def _seed_project(programme, estate, index, status, official, phone, age, overdu
         )
         ProgressPhoto.objects.create(report=report, image=_photo((120 + index * 10, 140, 160)))
     if status in (S.UNDER_CONSTRUCTION, S.SUSPENDED, S.ACCEPTING):
-        Complaint.objects.bulk_create([
-            Complaint(
-                project=project, received_on=today - datetime.timedelta(days=21),
-                channel=Complaint.Channel.HOTLINE, category=Complaint.Category.NOISE,
-                text="夜间施工噪音扰民，影响老人休息。",
-            ),
-            Complaint(
-                project=project, received_on=today - datetime.timedelta(days=40),
-                channel=Complaint.Channel.LETTERS, category=Complaint.Category.QUALITY,
-                text="楼道墙面粉刷后起皮。", resolved_on=today - datetime.timedelta(days=33),
-                reply="已安排施工单位返工重刷，居民确认满意。",
-            ),
-        ])
+        Complaint.objects.bulk_create(
+            [
+                Complaint(
+                    project=project,
+                    received_on=today - datetime.timedelta(days=21),
+                    channel=Complaint.Channel.HOTLINE,
+                    category=Complaint.Category.NOISE,
+                    text="夜间施工噪音扰民，影响老人休息。",
+                ),
+                Complaint(
+                    project=project,
+                    received_on=today - datetime.timedelta(days=40),
+                    channel=Complaint.Channel.LETTERS,
+                    category=Complaint.Category.QUALITY,
+                    text="楼道墙面粉刷后起皮。",
+                    resolved_on=today - datetime.timedelta(days=33),
+                    reply="已安排施工单位返工重刷，居民确认满意。",
+                ),
+            ]
+        )

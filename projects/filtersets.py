@@ -22,7 +22,8 @@ class ProjectFilterSet(django_filters.FilterSet):
     region_id = RegionNodeFilter(path_field="estate__community__path", label=_("Region"))
     estate_id = django_filters.NumberFilter(field_name="estate_id", label=_("Estate (id)"))
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label=_("Overdue"),
+        method="filter_overdue",
+        label=_("Overdue"),
         widget=django_filters.widgets.BooleanWidget(),
     )
 
@@ -47,8 +48,10 @@ class ProjectFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(estate__name__icontains=value) | Q(official_name__icontains=value)
-            | Q(contractor__icontains=value) | Q(estate__community__name__icontains=value)
+            Q(estate__name__icontains=value)
+            | Q(official_name__icontains=value)
+            | Q(contractor__icontains=value)
+            | Q(estate__community__name__icontains=value)
         )
 
     def filter_overdue(self, queryset, name, value):
@@ -69,11 +72,15 @@ class ProgrammeFilterSet(django_filters.FilterSet):
 
 class ComplaintFilterSet(django_filters.FilterSet):
     project = django_filters.NumberFilter(field_name="project_id", label=_("Project (id)"))
-    programme = django_filters.NumberFilter(field_name="project__programme_id", label=_("Programme (id)"))
+    programme = django_filters.NumberFilter(
+        field_name="project__programme_id", label=_("Programme (id)")
+    )
     region_id = RegionNodeFilter(path_field="project__estate__community__path", label=_("Region"))
     channel = django_filters.ChoiceFilter(choices=Complaint.Channel.choices, label=_("Channel"))
     is_open = django_filters.BooleanFilter(
-        field_name="resolved_on", lookup_expr="isnull", label=_("Open"),
+        field_name="resolved_on",
+        lookup_expr="isnull",
+        label=_("Open"),
         widget=django_filters.widgets.BooleanWidget(),
     )
 
@@ -84,10 +91,16 @@ class ComplaintFilterSet(django_filters.FilterSet):
 
 class ProgressReportFilterSet(django_filters.FilterSet):
     project = django_filters.NumberFilter(field_name="project_id", label=_("Project (id)"))
-    programme = django_filters.NumberFilter(field_name="project__programme_id", label=_("Programme (id)"))
+    programme = django_filters.NumberFilter(
+        field_name="project__programme_id", label=_("Programme (id)")
+    )
     region_id = RegionNodeFilter(path_field="project__estate__community__path", label=_("Region"))
-    date_from = django_filters.DateFilter(field_name="report_date", lookup_expr="gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="report_date", lookup_expr="lte", label=_("Until"))
+    date_from = django_filters.DateFilter(
+        field_name="report_date", lookup_expr="gte", label=_("From")
+    )
+    date_to = django_filters.DateFilter(
+        field_name="report_date", lookup_expr="lte", label=_("Until")
+    )
 
     class Meta:
         model = ProgressReport

@@ -15,8 +15,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        fields = ["name", "year", "region", "target_estates", "target_households",
-                  "target_investment", "satisfaction_threshold"]
+        fields = [
+            "name",
+            "year",
+            "region",
+            "target_estates",
+            "target_households",
+            "target_investment",
+            "satisfaction_threshold",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,9 +35,19 @@ class ProgrammeForm(forms.ModelForm):
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["programme", "estate", "buildings_covered", "households_covered",
-                  "official_name", "official_phone", "contractor", "designer", "supervisor",
-                  "start_date", "planned_completion_date"]
+        fields = [
+            "programme",
+            "estate",
+            "buildings_covered",
+            "households_covered",
+            "official_name",
+            "official_phone",
+            "contractor",
+            "designer",
+            "supervisor",
+            "start_date",
+            "planned_completion_date",
+        ]
         widgets = {"start_date": DATE, "planned_completion_date": DATE}
 
     def __init__(self, *args, user, **kwargs):
@@ -91,14 +108,21 @@ class ComplaintResolveForm(forms.Form):
 
 
 class AcceptanceForm(forms.Form):
-    acceptance_date = forms.DateField(label=_("Professional acceptance date"), required=False, widget=DATE)
+    acceptance_date = forms.DateField(
+        label=_("Professional acceptance date"), required=False, widget=DATE
+    )
     acceptance_result = forms.ChoiceField(
-        label=_("Professional acceptance result"), choices=Project.AcceptanceResult.choices,
+        label=_("Professional acceptance result"),
+        choices=Project.AcceptanceResult.choices,
         required=False,
     )
     satisfaction_rate = forms.DecimalField(
-        label=_("Resident satisfaction rate (%)"), required=False, min_value=0, max_value=100,
-        max_digits=5, decimal_places=2,
+        label=_("Resident satisfaction rate (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
         help_text=_("Share of surveyed residents satisfied, 0–100."),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
@@ -106,8 +130,11 @@ class AcceptanceForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=Project.Status.choices)
-    reason = forms.CharField(label=_("Reason (for a suspension)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason (for a suspension)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,17 +162,25 @@ class MultipleFileField(forms.FileField):
 
 class ProgressReportForm(forms.Form):
     report_date = forms.DateField(label=_("Report date"), widget=DATE)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleFileField(label=_("Photos"), required=False,
-                               help_text=_("JPEG, PNG or WebP; location data is removed."))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = MultipleFileField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP; location data is removed."),
+    )
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.IntegerField(
-                label=_("%(item)s progress (%%)") % {"item": item}, required=False,
-                min_value=0, max_value=100, initial=item.progress,
+                label=_("%(item)s progress (%%)") % {"item": item},
+                required=False,
+                min_value=0,
+                max_value=100,
+                initial=item.progress,
                 widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
             )
 

@@ -27,18 +27,29 @@ class Programme(models.Model):
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region covered"), on_delete=models.PROTECT, related_name="programmes"
+        Region,
+        verbose_name=_("region covered"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
     )
     target_estates = models.PositiveIntegerField(_("target estates"), default=0)
     target_households = models.PositiveIntegerField(_("target households"), default=0)
     target_investment = models.DecimalField(
-        _("target investment (CNY)"), max_digits=14, decimal_places=2, default=ZERO,
+        _("target investment (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        default=ZERO,
         validators=[MinValueValidator(ZERO)],
     )
     satisfaction_threshold = models.DecimalField(
-        _("satisfaction threshold (%)"), max_digits=5, decimal_places=2, default=Decimal("80.00"),
+        _("satisfaction threshold (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("80.00"),
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
-        help_text=_("A project is completed only with a resident satisfaction rate at or above this."),
+        help_text=_(
+            "A project is completed only with a resident satisfaction rate at or above this."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -113,12 +124,19 @@ class Project(models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     acceptance_date = models.DateField(_("professional acceptance date"), null=True, blank=True)
     acceptance_result = models.CharField(
-        _("professional acceptance result"), max_length=10, blank=True,
-        choices=AcceptanceResult.choices, default=AcceptanceResult.PENDING,
+        _("professional acceptance result"),
+        max_length=10,
+        blank=True,
+        choices=AcceptanceResult.choices,
+        default=AcceptanceResult.PENDING,
     )
     acceptance_note = models.TextField(_("acceptance note"), blank=True)
     satisfaction_rate = models.DecimalField(
-        _("resident satisfaction rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("resident satisfaction rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -137,10 +155,13 @@ class Project(models.Model):
                 violation_error_message=_("This estate already has a project in this programme."),
             ),
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(planned_completion_date__isnull=True)
+                condition=Q(start_date__isnull=True)
+                | Q(planned_completion_date__isnull=True)
                 | Q(planned_completion_date__gte=F("start_date")),
                 name="%(app_label)s_%(class)s_dates_in_order",
-                violation_error_message=_("The planned completion date cannot be before the start date."),
+                violation_error_message=_(
+                    "The planned completion date cannot be before the start date."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="suspended") | ~Q(suspension_reason=""),
@@ -271,7 +292,11 @@ class FundingLine(models.Model):
         _("amount (CNY)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)]
     )
     per_household = models.DecimalField(
-        _("per household (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("per household (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(ZERO)],
         help_text=_("For residents' contributions: what each household pays."),
     )
@@ -287,7 +312,9 @@ class FundingLine(models.Model):
             models.UniqueConstraint(
                 fields=["project", "source"],
                 name="%(app_label)s_%(class)s_one_line_per_source",
-                violation_error_message=_("This project already has a funding line for this source."),
+                violation_error_message=_(
+                    "This project already has a funding line for this source."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(amount__gte=0),
@@ -325,7 +352,8 @@ class Milestone(models.Model):
         ordering = ["project", "planned_date", "sort_order", "pk"]
         indexes = [
             models.Index(
-                fields=["planned_date"], condition=Q(actual_date__isnull=True),
+                fields=["planned_date"],
+                condition=Q(actual_date__isnull=True),
                 name="projects_milestone_open",
             )
         ]
@@ -363,13 +391,20 @@ class ProgressReport(models.Model):
     """A dated report of how far each works item has come, with photos."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="progress_reports"
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
     )
     report_date = models.DateField(_("report date"))
     note = models.TextField(_("note"), blank=True)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reporter"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -386,7 +421,9 @@ class ProgressReport(models.Model):
 
 class ProgressEntry(models.Model):
     report = models.ForeignKey(
-        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE,
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
         related_name="entries",
     )
     works_item = models.ForeignKey(
@@ -421,7 +458,9 @@ class ProgressPhoto(models.Model):
     """A site photo, stored stripped of its metadata (no GPS, no device data)."""
 
     report = models.ForeignKey(
-        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE,
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
         related_name="photos",
     )
     image = models.ImageField(_("photo"), upload_to="projects/progress/%Y/%m/")

@@ -60,14 +60,20 @@ def missed_q(today: datetime.date) -> Q:
 
 
 def complaint_flag_q(today: datetime.date) -> Q:
-    return Q(resolved_on__isnull=True, received_on__lt=today - datetime.timedelta(days=COMPLAINT_FLAG_DAYS))
+    return Q(
+        resolved_on__isnull=True,
+        received_on__lt=today - datetime.timedelta(days=COMPLAINT_FLAG_DAYS),
+    )
 
 
 def _per_project(queryset: QuerySet, value, output):
     """A correlated subquery: `value` aggregated over `queryset` rows of the outer project."""
     sub = (
-        queryset.filter(project=OuterRef("pk")).order_by().values("project")
-        .annotate(v=value).values("v")[:1]
+        queryset.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(v=value)
+        .values("v")[:1]
     )
     return Subquery(sub, output_field=output)
 
@@ -76,8 +82,11 @@ def weighted_progress():
     """Budget-weighted mean of item progress; the plain mean when no item has a budget."""
     weighted = Sum(F("budget") * F("progress"), output_field=MONEY)
     return Round(
-        Coalesce(weighted / NullIf(Sum("budget"), Value(Decimal("0"))), Avg("progress"),
-                 output_field=PERCENT),
+        Coalesce(
+            weighted / NullIf(Sum("budget"), Value(Decimal("0"))),
+            Avg("progress"),
+            output_field=PERCENT,
+        ),
         1,
         output_field=PERCENT,
     )
@@ -103,12 +112,16 @@ def with_figures(queryset: QuerySet, *, today: datetime.date | None = None) -> Q
             _per_project(Milestone.objects.filter(missed_q(today)), Count("pk"), IntegerField()), 0
         ),
         open_complaints=Coalesce(
-            _per_project(Complaint.objects.filter(resolved_on__isnull=True), Count("pk"),
-                         IntegerField()), 0
+            _per_project(
+                Complaint.objects.filter(resolved_on__isnull=True), Count("pk"), IntegerField()
+            ),
+            0,
         ),
         flagged_complaints=Coalesce(
-            _per_project(Complaint.objects.filter(complaint_flag_q(today)), Count("pk"),
-                         IntegerField()), 0
+            _per_project(
+                Complaint.objects.filter(complaint_flag_q(today)), Count("pk"), IntegerField()
+            ),
+            0,
         ),
     )
 
@@ -144,7 +157,9 @@ def programmes_for(user) -> QuerySet:
 
 
 STARTED = [
-    Project.Status.UNDER_CONSTRUCTION, Project.Status.ACCEPTING, Project.Status.COMPLETED,
+    Project.Status.UNDER_CONSTRUCTION,
+    Project.Status.ACCEPTING,
+    Project.Status.COMPLETED,
 ]
 
 
@@ -157,7 +172,9 @@ def programme_overview(user, *, programmes: QuerySet | None = None) -> list[Prog
     projects = access.scope_queryset(user, Project.objects.filter(programme_id__in=ids))
     stats = {
         row["programme_id"]: row
-        for row in projects.order_by().values("programme_id").annotate(
+        for row in projects.order_by()
+        .values("programme_id")
+        .annotate(
             project_count=Count("pk"),
             started=Count("pk", filter=Q(status__in=STARTED)),
             completed=Count("pk", filter=Q(status=Project.Status.COMPLETED)),
@@ -169,17 +186,27 @@ def programme_overview(user, *, programmes: QuerySet | None = None) -> list[Prog
         )
     }
     funding = dict(
-        FundingLine.objects.filter(project__in=projects).order_by()
-        .values("project__programme_id").annotate(total=Sum("amount"))
+        FundingLine.objects.filter(project__in=projects)
+        .order_by()
+        .values("project__programme_id")
+        .annotate(total=Sum("amount"))
         .values_list("project__programme_id", "total")
     )
     budget = dict(
-        WorksItem.objects.filter(project__in=projects).order_by()
-        .values("project__programme_id").annotate(total=Sum("budget"))
+        WorksItem.objects.filter(project__in=projects)
+        .order_by()
+        .values("project__programme_id")
+        .annotate(total=Sum("budget"))
         .values_list("project__programme_id", "total")
     )
-    empty = {"project_count": 0, "started": 0, "completed": 0, "suspended": 0, "households": 0,
-             "households_benefited": 0}
+    empty = {
+        "project_count": 0,
+        "started": 0,
+        "completed": 0,
+        "suspended": 0,
+        "households": 0,
+        "households_benefited": 0,
+    }
     for programme in programmes:
         row = stats.get(programme.pk, empty)
         for key in empty:
@@ -188,19 +215,24 @@ def programme_overview(user, *, programmes: QuerySet | None = None) -> list[Prog
         programme.works_budget = budget.get(programme.pk) or Decimal("0.00")
         programme.completed_pct = (
             round(Decimal(row["completed"]) * 100 / programme.target_estates, 1)
-            if programme.target_estates else None
+            if programme.target_estates
+            else None
         )
         programme.investment_pct = (
             round(programme.investment * 100 / programme.target_investment, 1)
-            if programme.target_investment else None
+            if programme.target_investment
+            else None
         )
     return programmes
 
 
 def programme_status_counts(user, programme: Programme) -> dict[str, int]:
     rows = (
-        access.scope_queryset(user, Project.objects.filter(programme=programme)).order_by()
-        .values("status").annotate(n=Count("pk")).values_list("status", "n")
+        access.scope_queryset(user, Project.objects.filter(programme=programme))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     return dict(rows)
 
@@ -208,7 +240,9 @@ def programme_status_counts(user, programme: Programme) -> dict[str, int]:
 def _strikes_by_official(milestones: QuerySet) -> QuerySet:
     return (
         milestones.order_by()
-        .values(official_name=F("project__official_name"), official_phone=F("project__official_phone"))
+        .values(
+            official_name=F("project__official_name"), official_phone=F("project__official_phone")
+        )
         .annotate(
             strikes=Count("pk"),
             projects=Count("project", distinct=True),
@@ -238,7 +272,8 @@ def strikes_of(project: Project, *, user, today: datetime.date | None = None) ->
     milestones = access.scope_queryset(
         user,
         Milestone.objects.filter(
-            missed_q(today), project__official_name=project.official_name,
+            missed_q(today),
+            project__official_name=project.official_name,
             project__official_phone=project.official_phone,
         ),
     )
@@ -248,7 +283,9 @@ def strikes_of(project: Project, *, user, today: datetime.date | None = None) ->
 def battle_map_regions(user) -> QuerySet:
     """Subdistricts that hold projects in the user's scope."""
     scoped = access.scope_queryset(user, Project.objects.all())
-    return Region.objects.filter(pk__in=scoped.values("estate__community__parent_id")).order_by("path")
+    return Region.objects.filter(pk__in=scoped.values("estate__community__parent_id")).order_by(
+        "path"
+    )
 
 
 def timeline(project: Project, milestones: list[Milestone], *, today: datetime.date) -> dict:
@@ -256,7 +293,9 @@ def timeline(project: Project, milestones: list[Milestone], *, today: datetime.d
     project start) to its planned date; positions are percentages of the whole span."""
     if not milestones:
         return {"rows": [], "today_pct": None}
-    dates = [m.planned_date for m in milestones] + [m.actual_date for m in milestones if m.actual_date]
+    dates = [m.planned_date for m in milestones] + [
+        m.actual_date for m in milestones if m.actual_date
+    ]
     if project.start_date:
         dates.append(project.start_date)
     if project.planned_completion_date:
@@ -272,16 +311,20 @@ def timeline(project: Project, milestones: list[Milestone], *, today: datetime.d
     for milestone in milestones:
         begin = min(previous, milestone.planned_date)
         end = milestone.actual_date or (today if milestone.planned_date < today else None)
-        rows.append({
-            "milestone": milestone,
-            "left": pct(begin),
-            "width": max(pct(milestone.planned_date) - pct(begin), Decimal("1")),
-            "actual": pct(milestone.actual_date) if milestone.actual_date else None,
-            "overdue": milestone.actual_date is None and milestone.planned_date < today,
-            "late": bool(milestone.actual_date and milestone.actual_date > milestone.planned_date),
-            "done": milestone.actual_date is not None,
-            "end": end,
-        })
+        rows.append(
+            {
+                "milestone": milestone,
+                "left": pct(begin),
+                "width": max(pct(milestone.planned_date) - pct(begin), Decimal("1")),
+                "actual": pct(milestone.actual_date) if milestone.actual_date else None,
+                "overdue": milestone.actual_date is None and milestone.planned_date < today,
+                "late": bool(
+                    milestone.actual_date and milestone.actual_date > milestone.planned_date
+                ),
+                "done": milestone.actual_date is not None,
+                "end": end,
+            }
+        )
         previous = milestone.planned_date
     today_pct = pct(today) if first <= today <= last else None
     return {"rows": rows, "today_pct": today_pct, "first": first, "last": last}
@@ -299,7 +342,8 @@ def home_summary(user, *, today: datetime.date | None = None) -> dict:
         overdue=Count("pk", filter=Q(overdue_exists(today))),
     )
     most_overdue = list(
-        with_figures(scoped, today=today).filter(overdue_count__gt=0)
+        with_figures(scoped, today=today)
+        .filter(overdue_count__gt=0)
         .order_by("-overdue_count", "estate__name")[:5]
     )
     return {"project_counts": counts, "overdue_projects": most_overdue}

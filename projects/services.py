@@ -63,8 +63,11 @@ def acceptance_problems(project: Project) -> list[str]:
         problems.append(_("no resident satisfaction rate has been entered"))
     elif project.satisfaction_rate < threshold:
         problems.append(
-            _("the resident satisfaction rate %(rate)s%% is below the programme's threshold of "
-              "%(threshold)s%%") % {"rate": project.satisfaction_rate, "threshold": threshold}
+            _(
+                "the resident satisfaction rate %(rate)s%% is below the programme's threshold of "
+                "%(threshold)s%%"
+            )
+            % {"rate": project.satisfaction_rate, "threshold": threshold}
         )
     return problems
 
@@ -82,8 +85,10 @@ def project_transition(
     if to_status not in allowed_transitions(project):
         allowed = ", ".join(str(labels[s]) for s in allowed_transitions(project)) or _("none")
         raise ValidationError(
-            _("A project that is “%(current)s” cannot move to “%(target)s”. Allowed next: "
-              "%(allowed)s.")
+            _(
+                "A project that is “%(current)s” cannot move to “%(target)s”. Allowed next: "
+                "%(allowed)s."
+            )
             % {"current": labels[project.status], "target": labels[to_status], "allowed": allowed},
             code="transition_refused",
         )
@@ -100,7 +105,8 @@ def project_transition(
         problems = acceptance_problems(project)
         if problems:
             raise ValidationError(
-                _("The project cannot be completed: %(problems)s.") % {"problems": "; ".join(problems)},
+                _("The project cannot be completed: %(problems)s.")
+                % {"problems": "; ".join(problems)},
                 code="acceptance_gate",
             )
         project.completed_on = _today(today)
@@ -130,8 +136,10 @@ def project_save(*, project: Project) -> Project:
         estate_path = project.estate.community.path
         if not estate_path.startswith(project.programme.region.path):
             raise ValidationError(
-                {"estate": _("%(estate)s is not in %(region)s, which this programme covers.")
-                 % {"estate": project.estate, "region": project.programme.region}}
+                {
+                    "estate": _("%(estate)s is not in %(region)s, which this programme covers.")
+                    % {"estate": project.estate, "region": project.programme.region}
+                }
             )
     return _save(project)
 
@@ -156,22 +164,35 @@ def funding_line_save(*, line: FundingLine) -> FundingLine:
 def milestone_save(*, milestone: Milestone, today: datetime.date | None = None) -> Milestone:
     if milestone.actual_date and milestone.actual_date > _today(today):
         raise ValidationError(
-            {"actual_date": _("The actual date cannot be in the future; record it when it happens.")}
+            {
+                "actual_date": _(
+                    "The actual date cannot be in the future; record it when it happens."
+                )
+            }
         )
     return _save(milestone)
 
 
 @transaction.atomic
 def acceptance_record(
-    *, project: Project, acceptance_date: datetime.date | None, acceptance_result: str,
-    satisfaction_rate: Decimal | None, note: str = "", today: datetime.date | None = None,
+    *,
+    project: Project,
+    acceptance_date: datetime.date | None,
+    acceptance_result: str,
+    satisfaction_rate: Decimal | None,
+    note: str = "",
+    today: datetime.date | None = None,
 ) -> Project:
     """Record professional acceptance and the resident satisfaction rate."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if acceptance_date and acceptance_date > _today(today):
-        raise ValidationError({"acceptance_date": _("The acceptance date cannot be in the future.")})
+        raise ValidationError(
+            {"acceptance_date": _("The acceptance date cannot be in the future.")}
+        )
     if acceptance_result and not acceptance_date:
-        raise ValidationError({"acceptance_date": _("Give the date of the professional acceptance.")})
+        raise ValidationError(
+            {"acceptance_date": _("Give the date of the professional acceptance.")}
+        )
     if project.start_date and acceptance_date and acceptance_date < project.start_date:
         raise ValidationError(
             {"acceptance_date": _("The acceptance date cannot be before the project's start date.")}
@@ -195,7 +216,10 @@ def complaint_save(*, complaint: Complaint, today: datetime.date | None = None) 
 
 @transaction.atomic
 def complaint_resolve(
-    *, complaint: Complaint, resolved_on: datetime.date, reply: str,
+    *,
+    complaint: Complaint,
+    resolved_on: datetime.date,
+    reply: str,
     today: datetime.date | None = None,
 ) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -208,8 +232,14 @@ def complaint_resolve(
 
 @transaction.atomic
 def progress_report_create(
-    *, project: Project, report_date: datetime.date, progress: dict[int, int] | None = None,
-    photos: Sequence = (), note: str = "", reporter=None, today: datetime.date | None = None,
+    *,
+    project: Project,
+    report_date: datetime.date,
+    progress: dict[int, int] | None = None,
+    photos: Sequence = (),
+    note: str = "",
+    reporter=None,
+    today: datetime.date | None = None,
 ) -> ProgressReport:
     """A dated report: `progress` maps works item ids of `project` to a percentage (0–100).
     Photos are validated and stored stripped of metadata. The items take the reported progress
@@ -238,7 +268,8 @@ def progress_report_create(
             value = -1
         if not 0 <= value <= 100:
             errors.setdefault("progress", []).append(
-                _("Progress for “%(item)s” must be a whole number between 0 and 100.") % {"item": item}
+                _("Progress for “%(item)s” must be a whole number between 0 and 100.")
+                % {"item": item}
             )
             continue
         cleaned[item.pk] = value
@@ -287,8 +318,13 @@ def strikes_record(*, today: datetime.date | None = None) -> int:
         .values_list("pk", "project_id", "project__official_name", "project__official_phone")
     )
     rows = [
-        Strike(milestone_id=pk, project_id=project_id, official_name=name,
-               official_phone=phone, recorded_on=today)
+        Strike(
+            milestone_id=pk,
+            project_id=project_id,
+            official_name=name,
+            official_phone=phone,
+            recorded_on=today,
+        )
         for pk, project_id, name, phone in missed
     ]
     # The one-to-one on milestone claims each strike once: a concurrent or repeated run that

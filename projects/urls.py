@@ -20,10 +20,17 @@ urlpatterns = [
     path("<int:pk>/funding/new/", views.FundingLineFormView.as_view(), name="funding-create"),
     path("<int:pk>/funding/<int:item>/", views.FundingLineFormView.as_view(), name="funding-edit"),
     path("<int:pk>/milestones/new/", views.MilestoneFormView.as_view(), name="milestone-create"),
-    path("<int:pk>/milestones/<int:item>/", views.MilestoneFormView.as_view(), name="milestone-edit"),
+    path(
+        "<int:pk>/milestones/<int:item>/", views.MilestoneFormView.as_view(), name="milestone-edit"
+    ),
     path("<int:pk>/complaints/new/", views.ComplaintFormView.as_view(), name="complaint-create"),
-    path("<int:pk>/complaints/<int:item>/", views.ComplaintFormView.as_view(), name="complaint-edit"),
-    path("<int:pk>/complaints/<int:item>/resolve/", views.ComplaintResolveView.as_view(),
-         name="complaint-resolve"),
+    path(
+        "<int:pk>/complaints/<int:item>/", views.ComplaintFormView.as_view(), name="complaint-edit"
+    ),
+    path(
+        "<int:pk>/complaints/<int:item>/resolve/",
+        views.ComplaintResolveView.as_view(),
+        name="complaint-resolve",
+    ),
     path("<int:pk>/reports/new/", views.ProgressReportView.as_view(), name="report-create"),
 ]

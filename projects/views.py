@@ -116,11 +116,17 @@ class ProjectListView(LoginRequiredMixin, TemplateView):
         queryset = selectors.projects_for(user, today=_today(self.request)).order_by(
             "programme__name", "estate__name", "pk"
         )
-        filterset = ProjectFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
+        filterset = ProjectFilterSet(
+            self.request.GET or None, queryset=queryset, request=self.request
+        )
         projects = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         page = Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        context.update(filterset=filterset, page_obj=page, projects=page.object_list,
-                       can_manage=access.has_any_perm(user, access.MANAGE))
+        context.update(
+            filterset=filterset,
+            page_obj=page,
+            projects=page.object_list,
+            can_manage=access.has_any_perm(user, access.MANAGE),
+        )
         return context
 
 
@@ -156,7 +162,11 @@ class ProjectFormView(PermRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         title = _("Edit project") if self.project else _("New project")
-        back = reverse("projects:detail", args=[self.project.pk]) if self.project else reverse("projects:list")
+        back = (
+            reverse("projects:detail", args=[self.project.pk])
+            if self.project
+            else reverse("projects:list")
+        )
         return super().get_context_data(title=title, back=back, **kwargs)
 
 
@@ -176,7 +186,9 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
             "photos",
         )
         complaints = project.complaints.annotate(
-            flagged=ExpressionWrapper(selectors.complaint_flag_q(today), output_field=BooleanField())
+            flagged=ExpressionWrapper(
+                selectors.complaint_flag_q(today), output_field=BooleanField()
+            )
         )
         context.update(
             project=project,
@@ -193,7 +205,9 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
             flag_days=selectors.COMPLAINT_FLAG_DAYS,
             strikes=selectors.strikes_of(project, user=user, today=today),
             strike_levels=selectors.STRIKE_LEVELS,
-            transitions=[(s, Project.Status(s).label) for s in services.allowed_transitions(project)],
+            transitions=[
+                (s, Project.Status(s).label) for s in services.allowed_transitions(project)
+            ],
             acceptance_problems=services.acceptance_problems(project),
             can_manage=access.has_perm(user, access.MANAGE, project),
             can_report=access.has_perm(user, access.INSPECT, project),
@@ -216,7 +230,9 @@ class ProjectPartMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.project = scoped_get_or_404(
-            request.user, Project.objects.select_related("programme", "estate"), self.perm,
+            request.user,
+            Project.objects.select_related("programme", "estate"),
+            self.perm,
             pk=kwargs["pk"],
         )
         self.object = None
@@ -227,13 +243,16 @@ class ProjectPartMixin(LoginRequiredMixin):
     def success(self, message):
         messages.success(self.request, message)
         return HttpResponseRedirect(
-            reverse("projects:detail", args=[self.project.pk]) + (f"#{self.anchor}" if self.anchor else "")
+            reverse("projects:detail", args=[self.project.pk])
+            + (f"#{self.anchor}" if self.anchor else "")
         )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            project=self.project, title=self.title,
-            back=reverse("projects:detail", args=[self.project.pk]), **kwargs,
+            project=self.project,
+            title=self.title,
+            back=reverse("projects:detail", args=[self.project.pk]),
+            **kwargs,
         )
 
 
@@ -305,7 +324,9 @@ class ComplaintResolveView(ProjectPartMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.complaint_resolve(complaint=self.object, today=_today(self.request), **form.cleaned_data)
+            services.complaint_resolve(
+                complaint=self.object, today=_today(self.request), **form.cleaned_data
+            )
         except ValidationError as exc:
             add_errors(form, exc)
             return self.form_invalid(form)
@@ -318,16 +339,23 @@ class AcceptanceView(ProjectPartMixin, FormView):
 
     def get_initial(self):
         p = self.project
-        return {"acceptance_date": p.acceptance_date, "acceptance_result": p.acceptance_result,
-                "satisfaction_rate": p.satisfaction_rate, "note": p.acceptance_note}
+        return {
+            "acceptance_date": p.acceptance_date,
+            "acceptance_result": p.acceptance_result,
+            "satisfaction_rate": p.satisfaction_rate,
+            "note": p.acceptance_note,
+        }
 
     def form_valid(self, form):
         data = form.cleaned_data
         try:
             services.acceptance_record(
-                project=self.project, acceptance_date=data["acceptance_date"],
-                acceptance_result=data["acceptance_result"], satisfaction_rate=data["satisfaction_rate"],
-                note=data["note"], today=_today(self.request),
+                project=self.project,
+                acceptance_date=data["acceptance_date"],
+                acceptance_result=data["acceptance_result"],
+                satisfaction_rate=data["satisfaction_rate"],
+                note=data["note"],
+                today=_today(self.request),
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -343,13 +371,17 @@ class TransitionView(ProjectPartMixin, FormView):
     def form_valid(self, form):
         try:
             project = services.project_transition(
-                project=self.project, to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"], today=_today(self.request),
+                project=self.project,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                today=_today(self.request),
             )
         except ValidationError as exc:
             add_errors(form, exc)
             return self.form_invalid(form)
-        return self.success(_("The project is now “%(status)s”.") % {"status": project.get_status_display()})
+        return self.success(
+            _("The project is now “%(status)s”.") % {"status": project.get_status_display()}
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "allowed": services.allowed_transitions(self.project)}
@@ -377,9 +409,12 @@ class ProgressReportView(ProjectPartMixin, FormView):
     def form_valid(self, form):
         try:
             services.progress_report_create(
-                project=self.project, report_date=form.cleaned_data["report_date"],
-                progress=form.progress(), photos=form.cleaned_data["photos"],
-                note=form.cleaned_data["note"], reporter=self.request.user,
+                project=self.project,
+                report_date=form.cleaned_data["report_date"],
+                progress=form.progress(),
+                photos=form.cleaned_data["photos"],
+                note=form.cleaned_data["note"],
+                reporter=self.request.user,
                 today=_today(self.request),
             )
         except ValidationError as exc:
@@ -436,15 +471,23 @@ class BattleMapView(LoginRequiredMixin, TemplateView):
         if region is not None:
             projects = list(
                 selectors.projects_for(user, today=today)
-                .filter(estate__community__parent=region).order_by(*SORTS[sort], "pk")
+                .filter(estate__community__parent=region)
+                .order_by(*SORTS[sort], "pk")
             )
         counts = {}
         for project in projects:
             counts[project.status] = counts.get(project.status, 0) + 1
         context.update(
-            regions=regions, region=region, projects=projects, sort=sort,
-            sorts=[("progress", _("Progress ↑")), ("-progress", _("Progress ↓")),
-                   ("overdue", _("Overdue first")), ("name", _("Name"))],
+            regions=regions,
+            region=region,
+            projects=projects,
+            sort=sort,
+            sorts=[
+                ("progress", _("Progress ↑")),
+                ("-progress", _("Progress ↓")),
+                ("overdue", _("Overdue first")),
+                ("name", _("Name")),
+            ],
             legend=[(s, label, counts.get(s, 0)) for s, label in Project.Status.choices],
             overdue_total=sum(1 for p in projects if p.overdue_count),
         )

@@ -22,7 +22,11 @@ def validate_image(upload) -> None:
     if upload.size > settings.MAX_UPLOAD_SIZE:
         raise ValidationError(
             _("%(name)s is %(size)s; photos may be at most %(max)s.")
-            % {"name": name, "size": filesizeformat(upload.size), "max": filesizeformat(settings.MAX_UPLOAD_SIZE)},
+            % {
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "max": filesizeformat(settings.MAX_UPLOAD_SIZE),
+            },
             code="too_large",
         )
     try:
@@ -32,14 +36,16 @@ def validate_image(upload) -> None:
             kind = image.format
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(
-            _("%(name)s is not an image we can read; please send a JPEG, PNG or WebP photo.") % {"name": name},
+            _("%(name)s is not an image we can read; please send a JPEG, PNG or WebP photo.")
+            % {"name": name},
             code="not_an_image",
         ) from exc
     finally:
         upload.seek(0)
     if kind not in ALLOWED_FORMATS:
         raise ValidationError(
-            _("%(name)s is a %(kind)s file; please send a JPEG, PNG or WebP photo.") % {"name": name, "kind": kind},
+            _("%(name)s is a %(kind)s file; please send a JPEG, PNG or WebP photo.")
+            % {"name": name, "kind": kind},
             code="bad_format",
         )
 

@@ -28,12 +28,24 @@ def main():
     children = [
         subprocess.Popen([PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"], cwd=ROOT),
         subprocess.Popen(
-            [PY, "-m", "celery", "-A", "renovation", "worker", "--beat", "--loglevel=INFO",
-             "--concurrency=2", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "renovation",
+                "worker",
+                "--beat",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--schedule",
+                str(ROOT / "var" / "celerybeat-schedule"),
+            ],
             cwd=ROOT,
         ),
     ]
     print(f"\nHuanxin is running on http://{HOST}:{PORT}/  (Ctrl-C stops it)\n", flush=True)
+
     def stop(signum, frame):
         raise KeyboardInterrupt
 

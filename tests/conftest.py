@@ -55,9 +55,16 @@ def tree(db):
     estate_b = EstateFactory(name="日晖二村", community=rihui2)
     estate_c = EstateFactory(name="东安新村", community=dongan)
     return SimpleNamespace(
-        city=city, district=district, xietu=xietu, fenglin=fenglin,
-        rihui6=rihui6, rihui2=rihui2, dongan=dongan,
-        estate_a=estate_a, estate_b=estate_b, estate_c=estate_c,
+        city=city,
+        district=district,
+        xietu=xietu,
+        fenglin=fenglin,
+        rihui6=rihui6,
+        rihui2=rihui2,
+        dongan=dongan,
+        estate_a=estate_a,
+        estate_b=estate_b,
+        estate_c=estate_c,
     )
 
 
@@ -90,7 +97,10 @@ def make_stairwell(estate, *, floors=6, per_floor=2, area="60.00", building_numb
     for floor in range(1, floors + 1):
         for door in range(1, per_floor + 1):
             household = HouseholdFactory(
-                stairwell=stairwell, floor=floor, room_number=f"{floor}0{door}", floor_area=Decimal(area)
+                stairwell=stairwell,
+                floor=floor,
+                room_number=f"{floor}0{door}",
+                floor_area=Decimal(area),
             )
             OwnerFactory(household=household)
     return stairwell
@@ -119,5 +129,7 @@ def celery_worker(transactional_db, redis_url):
     from renovation.celery import app
 
     app.conf.update(broker_url=redis_url, task_always_eager=False)
-    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20):
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20
+    ):
         yield app

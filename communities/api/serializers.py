@@ -80,8 +80,9 @@ class ModelRulesSerializer(serializers.ModelSerializer):
         return self._saving(super().create, validated_data)
 
     def update(self, instance, validated_data):
-        return self._saving(lambda data: super(ModelRulesSerializer, self).update(instance, data),
-                            validated_data)
+        return self._saving(
+            lambda data: super(ModelRulesSerializer, self).update(instance, data), validated_data
+        )
 
     def _saving(self, save, validated_data):
         try:
@@ -127,9 +128,19 @@ class EstateSerializer(ModelRulesSerializer):
     class Meta:
         model = Estate
         fields = [
-            "id", "name", "address", "community", "community_name", "year_built",
-            "management_type", "property_company", "latitude", "longitude",
-            "building_count", "household_count", "total_area",
+            "id",
+            "name",
+            "address",
+            "community",
+            "community_name",
+            "year_built",
+            "management_type",
+            "property_company",
+            "latitude",
+            "longitude",
+            "building_count",
+            "household_count",
+            "total_area",
         ]
         validators = []  # the model's named constraints are checked in validate()
 
@@ -150,7 +161,11 @@ class BuildingSerializer(ModelRulesSerializer):
             highest = self.instance.stairwells.aggregate(top=Max("floors"))["top"]
             if highest and floors < highest:
                 raise serializers.ValidationError(
-                    {"floors": [_("A stairwell of this building has %(n)s floors.") % {"n": highest}]}
+                    {
+                        "floors": [
+                            _("A stairwell of this building has %(n)s floors.") % {"n": highest}
+                        ]
+                    }
                 )
         return attrs
 
@@ -172,7 +187,11 @@ class StairwellSerializer(ModelRulesSerializer):
             highest = self.instance.households.aggregate(top=Max("floor"))["top"]
             if highest and floors < highest:
                 raise serializers.ValidationError(
-                    {"floors": [_("A dwelling of this stairwell is on floor %(n)s.") % {"n": highest}]}
+                    {
+                        "floors": [
+                            _("A dwelling of this stairwell is on floor %(n)s.") % {"n": highest}
+                        ]
+                    }
                 )
         return attrs
 
@@ -180,7 +199,8 @@ class StairwellSerializer(ModelRulesSerializer):
 class HouseholdSerializer(ModelRulesSerializer):
     # select_related: the browsable API's form labels each choice with its building and estate.
     stairwell = ScopedPrimaryKeyRelatedField(
-        queryset=Stairwell.objects.select_related("building__estate"))
+        queryset=Stairwell.objects.select_related("building__estate")
+    )
     stairwell_number = serializers.CharField(source="stairwell.number", read_only=True)
     building = serializers.IntegerField(source="stairwell.building_id", read_only=True)
     building_number = serializers.CharField(source="stairwell.building.number", read_only=True)
@@ -190,8 +210,18 @@ class HouseholdSerializer(ModelRulesSerializer):
     class Meta:
         model = Household
         fields = [
-            "id", "stairwell", "stairwell_number", "building", "building_number", "estate",
-            "estate_name", "floor", "room_number", "floor_area", "ownership_type", "occupants",
+            "id",
+            "stairwell",
+            "stairwell_number",
+            "building",
+            "building_number",
+            "estate",
+            "estate_name",
+            "floor",
+            "room_number",
+            "floor_area",
+            "ownership_type",
+            "occupants",
         ]
         validators = []
 

@@ -86,7 +86,8 @@ class HouseholdViewSet(RegistryViewSet):
     """Dwellings; a single dwelling lists its owners, masked outside the owning scope."""
 
     queryset = Household.objects.select_related("stairwell__building__estate__community").order_by(
-        "stairwell_id", "room_number")
+        "stairwell_id", "room_number"
+    )
     serializer_class = serializers.HouseholdSerializer
     detail_serializer_class = serializers.HouseholdDetailSerializer
     filterset_class = HouseholdFilterSet

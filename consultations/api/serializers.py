@@ -16,8 +16,19 @@ class QuestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ["id", "consultation", "position", "text", "help_text", "type", "required",
-                  "min_choices", "max_choices", "is_decision", "choices"]
+        fields = [
+            "id",
+            "consultation",
+            "position",
+            "text",
+            "help_text",
+            "type",
+            "required",
+            "min_choices",
+            "max_choices",
+            "is_decision",
+            "choices",
+        ]
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
@@ -25,10 +36,27 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Consultation
-        fields = ["id", "title", "description", "kind", "decision_rule", "require_no_objection",
-                  "status", "estate", "estate_name", "building", "stairwell", "opens_at", "closes_at",
-                  "publicity_days", "publicity_starts_at", "publicity_ends_at", "result_notice",
-                  "passed", "decided_at"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "kind",
+            "decision_rule",
+            "require_no_objection",
+            "status",
+            "estate",
+            "estate_name",
+            "building",
+            "stairwell",
+            "opens_at",
+            "closes_at",
+            "publicity_days",
+            "publicity_starts_at",
+            "publicity_ends_at",
+            "result_notice",
+            "passed",
+            "decided_at",
+        ]
         read_only_fields = fields
 
 
@@ -56,13 +84,20 @@ def tally_data(tally) -> dict:
         q = entry["question"]
         item = {"id": q.pk, "text": q.text, "type": q.type}
         if entry["choices"]:
-            item["choices"] = [{"id": r["choice"].pk, "text": r["choice"].text, "count": r["count"]}
-                               for r in entry["choices"]]
+            item["choices"] = [
+                {"id": r["choice"].pk, "text": r["choice"].text, "count": r["count"]}
+                for r in entry["choices"]
+            ]
         if q.type == Question.Type.RATING:
             rate = entry["satisfaction_rate"]
-            item.update(rated=entry["rated"], satisfied=entry["satisfied"],
-                        average=str(entry["average"]) if entry["average"] is not None else None,
-                        satisfaction_rate=f"{rate.numerator}/{rate.denominator}" if rate is not None else None)
+            item.update(
+                rated=entry["rated"],
+                satisfied=entry["satisfied"],
+                average=str(entry["average"]) if entry["average"] is not None else None,
+                satisfaction_rate=f"{rate.numerator}/{rate.denominator}"
+                if rate is not None
+                else None,
+            )
         if q.type == Question.Type.TEXT:
             item["texts"] = entry["texts"]
         questions.append(item)
@@ -71,9 +106,12 @@ def tally_data(tally) -> dict:
         "electorate_area": str(tally.electorate_area),
         "participating_count": tally.participating_count,
         "participating_area": str(tally.participating_area),
-        "yes_count": tally.yes_count, "yes_area": str(tally.yes_area),
-        "no_count": tally.no_count, "no_area": str(tally.no_area),
-        "abstain_count": tally.abstain_count, "abstain_area": str(tally.abstain_area),
+        "yes_count": tally.yes_count,
+        "yes_area": str(tally.yes_area),
+        "no_count": tally.no_count,
+        "no_area": str(tally.no_area),
+        "abstain_count": tally.abstain_count,
+        "abstain_area": str(tally.abstain_area),
         "passed": tally.passed,
         "checks": CheckSerializer(tally.checks, many=True).data,
         "questions": questions,

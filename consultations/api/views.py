@@ -28,8 +28,10 @@ class ConsultationViewSet(ScopedReadOnlyViewSet):
         """Aggregate result under the decision rule; only once voting has closed."""
         consultation = self.get_object()
         if not consultation.results_visible:
-            return Response({"detail": "Results are available once voting has closed."},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": "Results are available once voting has closed."},
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(tally_data(services.tally_compute(consultation=consultation)))
 
     @extend_schema(responses={200: dict})
@@ -38,13 +40,23 @@ class ConsultationViewSet(ScopedReadOnlyViewSet):
         """Dwellings that voted, by building, stairwell and floor (never what they chose)."""
         consultation = self.get_object()
         data = selectors.turnout_compute(consultation=consultation)
-        return Response({
-            "total": data["total"], "voted": data["voted"],
-            "by_channel": {row["code"]: row["count"] for row in data["by_channel"]},
-            "rows": [{"building": r["stairwell__building__number"], "stairwell": r["stairwell__number"],
-                      "floor": r["floor"], "dwellings": r["total"], "voted": r["voted"]}
-                     for r in data["rows"]],
-        })
+        return Response(
+            {
+                "total": data["total"],
+                "voted": data["voted"],
+                "by_channel": {row["code"]: row["count"] for row in data["by_channel"]},
+                "rows": [
+                    {
+                        "building": r["stairwell__building__number"],
+                        "stairwell": r["stairwell__number"],
+                        "floor": r["floor"],
+                        "dwellings": r["total"],
+                        "voted": r["voted"],
+                    }
+                    for r in data["rows"]
+                ],
+            }
+        )
 
     def _transition(self, request, service):
         consultation = self.get_object()
@@ -68,6 +80,8 @@ class ConsultationViewSet(ScopedReadOnlyViewSet):
 
 
 class QuestionViewSet(ScopedReadOnlyViewSet):
-    queryset = Question.objects.prefetch_related("choices").order_by("consultation", "position", "pk")
+    queryset = Question.objects.prefetch_related("choices").order_by(
+        "consultation", "position", "pk"
+    )
     serializer_class = QuestionSerializer
     filterset_class = QuestionFilterSet

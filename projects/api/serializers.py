@@ -23,8 +23,17 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["id", "name", "year", "region", "region_name", "target_estates",
-                  "target_households", "target_investment", "satisfaction_threshold"]
+        fields = [
+            "id",
+            "name",
+            "year",
+            "region",
+            "region_name",
+            "target_estates",
+            "target_households",
+            "target_investment",
+            "satisfaction_threshold",
+        ]
         read_only_fields = fields
 
 
@@ -35,8 +44,17 @@ class WorksItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorksItem
-        fields = ["id", "works_type", "works_type_name", "category", "description", "quantity",
-                  "unit", "budget", "progress"]
+        fields = [
+            "id",
+            "works_type",
+            "works_type_name",
+            "category",
+            "description",
+            "quantity",
+            "unit",
+            "budget",
+            "progress",
+        ]
         read_only_fields = fields
 
 
@@ -73,16 +91,45 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "id", "programme", "programme_name", "estate", "estate_name", "status",
-            "suspension_reason", "buildings_covered", "households_covered", "official_name",
-            "official_phone", "contractor", "designer", "supervisor", "start_date",
-            "planned_completion_date", "completed_on", "acceptance_date", "acceptance_result",
-            "satisfaction_rate", "works_budget", "funding_total", "funding_gap", "progress_pct",
-            "overdue_count", "missed_count", "open_complaints", "works_items", "funding_lines",
+            "id",
+            "programme",
+            "programme_name",
+            "estate",
+            "estate_name",
+            "status",
+            "suspension_reason",
+            "buildings_covered",
+            "households_covered",
+            "official_name",
+            "official_phone",
+            "contractor",
+            "designer",
+            "supervisor",
+            "start_date",
+            "planned_completion_date",
+            "completed_on",
+            "acceptance_date",
+            "acceptance_result",
+            "satisfaction_rate",
+            "works_budget",
+            "funding_total",
+            "funding_gap",
+            "progress_pct",
+            "overdue_count",
+            "missed_count",
+            "open_complaints",
+            "works_items",
+            "funding_lines",
             "milestones",
         ]
-        read_only_fields = ["status", "suspension_reason", "completed_on", "acceptance_date",
-                            "acceptance_result", "satisfaction_rate"]
+        read_only_fields = [
+            "status",
+            "suspension_reason",
+            "completed_on",
+            "acceptance_date",
+            "acceptance_result",
+            "satisfaction_rate",
+        ]
         # one-per-estate is checked by the service (full_clean) with its own message
         validators = []
 
@@ -117,8 +164,13 @@ class AcceptanceSerializer(serializers.Serializer):
         choices=Project.AcceptanceResult.choices, allow_blank=True, default=""
     )
     satisfaction_rate = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, allow_null=True,
-        required=False, default=None,
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        allow_null=True,
+        required=False,
+        default=None,
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -141,18 +193,30 @@ class ProgressReportSerializer(serializers.ModelSerializer):
     photos = ProgressPhotoSerializer(many=True, read_only=True)
     reporter = serializers.CharField(source="reporter.username", read_only=True, default=None)
     progress = serializers.JSONField(
-        write_only=True, required=False,
-        help_text="works item id → progress (0–100), e.g. {\"12\": 40}; a JSON string in multipart",
+        write_only=True,
+        required=False,
+        help_text='works item id → progress (0–100), e.g. {"12": 40}; a JSON string in multipart',
     )
     upload = serializers.ListField(
-        child=serializers.FileField(), write_only=True, required=False,
+        child=serializers.FileField(),
+        write_only=True,
+        required=False,
         help_text="photos (multipart)",
     )
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "project", "report_date", "note", "reporter", "entries", "photos",
-                  "progress", "upload"]
+        fields = [
+            "id",
+            "project",
+            "report_date",
+            "note",
+            "reporter",
+            "entries",
+            "photos",
+            "progress",
+            "upload",
+        ]
 
     def validate_progress(self, value):
         if not isinstance(value, dict) or not all(str(k).isdigit() for k in value):
@@ -168,8 +232,17 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Complaint
-        fields = ["id", "project", "estate_name", "received_on", "channel", "category", "text",
-                  "resolved_on", "reply"]
+        fields = [
+            "id",
+            "project",
+            "estate_name",
+            "received_on",
+            "channel",
+            "category",
+            "text",
+            "resolved_on",
+            "reply",
+        ]
         read_only_fields = ["resolved_on", "reply"]
 
 

@@ -49,11 +49,17 @@ class ProjectViewSet(ScopedModelViewSet):
     ordering_fields = ["progress_pct", "planned_completion_date", "overdue_count"]
 
     def get_queryset(self):
-        return selectors.with_figures(super().get_queryset()).prefetch_related(
-            Prefetch("works_items", WorksItem.objects.select_related("works_type")),
-            "funding_lines",
-            Prefetch("milestones", Milestone.objects.order_by("planned_date", "sort_order", "pk")),
-        ).order_by("programme_id", "estate__name", "pk")
+        return (
+            selectors.with_figures(super().get_queryset())
+            .prefetch_related(
+                Prefetch("works_items", WorksItem.objects.select_related("works_type")),
+                "funding_lines",
+                Prefetch(
+                    "milestones", Milestone.objects.order_by("planned_date", "sort_order", "pk")
+                ),
+            )
+            .order_by("programme_id", "estate__name", "pk")
+        )
 
     def _reread(self, pk):
         return self.get_queryset().get(pk=pk)
@@ -75,7 +81,9 @@ class ProjectViewSet(ScopedModelViewSet):
             raise api_error(exc) from exc
         serializer.instance = self._reread(project.pk)
 
-    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.ProjectSerializer)
+    @extend_schema(
+        request=serializers.TransitionSerializer, responses=serializers.ProjectSerializer
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the project along its workflow (planned → … → completed, or suspended)."""
@@ -88,7 +96,9 @@ class ProjectViewSet(ScopedModelViewSet):
             raise api_error(exc) from exc
         return Response(self.get_serializer(self._reread(project.pk)).data)
 
-    @extend_schema(request=serializers.AcceptanceSerializer, responses=serializers.ProjectSerializer)
+    @extend_schema(
+        request=serializers.AcceptanceSerializer, responses=serializers.ProjectSerializer
+    )
     @action(detail=True, methods=["post"])
     def acceptance(self, request, pk=None):
         """Record professional acceptance and the resident satisfaction rate."""
@@ -103,7 +113,9 @@ class ProjectViewSet(ScopedModelViewSet):
 
 
 class ProgressReportViewSet(ScopedModelViewSet):
-    queryset = ProgressReport.objects.select_related("reporter").prefetch_related("entries", "photos")
+    queryset = ProgressReport.objects.select_related("reporter").prefetch_related(
+        "entries", "photos"
+    )
     serializer_class = serializers.ProgressReportSerializer
     filterset_class = ProgressReportFilterSet
     write_perm = access.INSPECT
@@ -113,9 +125,12 @@ class ProgressReportViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         try:
             report = services.progress_report_create(
-                project=data["project"], report_date=data["report_date"],
-                progress=data.get("progress", {}), photos=data.get("upload", []),
-                note=data.get("note", ""), reporter=self.request.user,
+                project=data["project"],
+                report_date=data["report_date"],
+                progress=data.get("progress", {}),
+                photos=data.get("upload", []),
+                note=data.get("note", ""),
+                reporter=self.request.user,
                 today=timezone.localdate(),
             )
         except DjangoValidationError as exc:
@@ -144,7 +159,9 @@ class ComplaintViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise api_error(exc) from exc
 
-    @extend_schema(request=serializers.ComplaintResolveSerializer, responses=serializers.ComplaintSerializer)
+    @extend_schema(
+        request=serializers.ComplaintResolveSerializer, responses=serializers.ComplaintSerializer
+    )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         complaint = self.get_object()

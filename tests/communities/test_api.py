@@ -46,19 +46,24 @@ def crowd(tree):
     """25 more estates in 日晖六村居委, each with a building, a stairwell and two dwellings, and
     20 more communities under 斜土街道: enough rows that a query per row would show."""
     for n in range(25):
-        estate = EstateFactory(community=tree.rihui6, name=f"批量{n}号院",
-                               management_type=Estate.Management.WORK_UNIT)
+        estate = EstateFactory(
+            community=tree.rihui6, name=f"批量{n}号院", management_type=Estate.Management.WORK_UNIT
+        )
         building = BuildingFactory(estate=estate, number="1", floors=2)
         stairwell = StairwellFactory(building=building, number="1", floors=2)
         for floor in (1, 2):
-            OwnerFactory(household=HouseholdFactory(stairwell=stairwell, floor=floor,
-                                                    room_number=f"{floor}01"))
+            OwnerFactory(
+                household=HouseholdFactory(
+                    stairwell=stairwell, floor=floor, room_number=f"{floor}01"
+                )
+            )
     for n in range(20):
         RegionFactory(name=f"新居委{n}", level=Region.Level.COMMUNITY, parent=tree.xietu)
     return tree
 
 
 # --- reading, scoping ---------------------------------------------------------------------------
+
 
 def test_the_estate_list_carries_counts_and_total_area_computed_in_sql(tree, alice):
     make_stairwell(tree.estate_a, floors=2, area="60.50")
@@ -93,7 +98,9 @@ def test_the_bureau_reads_the_whole_city_but_may_not_write(tree, diana):
     client = api(diana)
     assert names(client.get(f"{API}/estates/")) == {"日晖六村", "日晖二村", "东安新村"}
     assert client.get(f"{API}/estates/{tree.estate_c.pk}/").status_code == 200
-    created = client.post(f"{API}/estates/", {"name": "新", "address": "路", "community": tree.rihui6.pk})
+    created = client.post(
+        f"{API}/estates/", {"name": "新", "address": "路", "community": tree.rihui6.pk}
+    )
     assert created.status_code == 403
     assert client.patch(f"{API}/estates/{tree.estate_a.pk}/", {"name": "x"}).status_code == 403
 
@@ -121,16 +128,25 @@ def test_regions_filter_by_level_and_parent(tree, diana):
     client = api(diana)
     level = Region.Level.COMMUNITY
     assert names(client.get(f"{API}/regions/", {"level": level})) == {
-        "日晖六村居委", "日晖二村居委", "东安居委"}
+        "日晖六村居委",
+        "日晖二村居委",
+        "东安居委",
+    }
     assert names(client.get(f"{API}/regions/", {"parent_id": tree.district.pk})) == {
-        "斜土街道", "枫林街道"}
+        "斜土街道",
+        "枫林街道",
+    }
 
 
 # --- filters and pagination ---------------------------------------------------------------------
 
+
 def test_estates_filter_by_region_node(tree, diana):
     client = api(diana)
-    assert names(client.get(f"{API}/estates/", {"region_id": tree.xietu.pk})) == {"日晖六村", "日晖二村"}
+    assert names(client.get(f"{API}/estates/", {"region_id": tree.xietu.pk})) == {
+        "日晖六村",
+        "日晖二村",
+    }
     assert names(client.get(f"{API}/estates/", {"region_id": tree.dongan.pk})) == {"东安新村"}
 
 
@@ -141,12 +157,14 @@ def test_a_region_outside_the_users_scope_is_not_a_valid_filter(tree, alice):
 
 def test_estates_filter_by_management_type_year_built_and_search(tree, diana):
     Estate.objects.filter(pk=tree.estate_a.pk).update(
-        management_type=Estate.Management.PROFESSIONAL, year_built=1995, property_company="徐房物业")
+        management_type=Estate.Management.PROFESSIONAL, year_built=1995, property_company="徐房物业"
+    )
     Estate.objects.filter(pk=tree.estate_b.pk).update(year_built=1980)
     client = api(diana)
     assert names(client.get(f"{API}/estates/", {"management_type": "professional"})) == {"日晖六村"}
-    assert names(client.get(f"{API}/estates/", {"year_built_min": 1985, "year_built_max": 1995})) == {
-        "日晖六村", "东安新村"}
+    assert names(
+        client.get(f"{API}/estates/", {"year_built_min": 1985, "year_built_max": 1995})
+    ) == {"日晖六村", "东安新村"}
     assert names(client.get(f"{API}/estates/", {"q": "徐房"})) == {"日晖六村"}
     assert names(client.get(f"{API}/estates/", {"q": "东安"})) == {"东安新村"}
 
@@ -168,17 +186,21 @@ def test_lists_page_with_limit_and_offset(crowd, alice):
     assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
 
 
-@pytest.mark.parametrize("endpoint", ["estates", "buildings", "stairwells", "households", "regions"])
-def test_list_endpoints_take_a_constant_number_of_queries(crowd, diana, endpoint,
-                                                          django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "endpoint", ["estates", "buildings", "stairwells", "households", "regions"]
+)
+def test_list_endpoints_take_a_constant_number_of_queries(
+    crowd, diana, endpoint, django_assert_max_num_queries
+):
     client = api(diana)
     with django_assert_max_num_queries(4):
         response = client.get(f"{API}/{endpoint}/", {"limit": 100})
     assert len(response.json()["results"]) >= 20
 
 
-def test_a_household_detail_takes_a_constant_number_of_queries(crowd, alice,
-                                                               django_assert_max_num_queries):
+def test_a_household_detail_takes_a_constant_number_of_queries(
+    crowd, alice, django_assert_max_num_queries
+):
     household = Household.objects.first()
     client = api(alice)
     with django_assert_max_num_queries(4):
@@ -187,15 +209,18 @@ def test_a_household_detail_takes_a_constant_number_of_queries(crowd, alice,
 
 # --- personal data ------------------------------------------------------------------------------
 
+
 def test_owner_names_and_phones_are_masked_for_a_district_user(tree, alice):
-    household = HouseholdFactory(stairwell=make_stairwell(tree.estate_a, floors=1, per_floor=0),
-                                 floor=1, room_number="101")
+    household = HouseholdFactory(
+        stairwell=make_stairwell(tree.estate_a, floors=1, per_floor=0), floor=1, room_number="101"
+    )
     OwnerFactory(household=household, name="张三丰", phone="13812345678")
     district_user = staff("xuhui", tree.district, Membership.Role.DISTRICT)
 
     masked = api(district_user).get(f"{API}/households/{household.pk}/").json()["owners"]
-    assert masked == [{"id": masked[0]["id"], "name": "张**", "phone": "138****5678",
-                       "is_primary": True}]
+    assert masked == [
+        {"id": masked[0]["id"], "name": "张**", "phone": "138****5678", "is_primary": True}
+    ]
     plain = api(alice).get(f"{API}/households/{household.pk}/").json()["owners"]
     assert plain[0]["name"] == "张三丰" and plain[0]["phone"] == "13812345678"
 
@@ -207,11 +232,18 @@ def test_owners_are_not_in_the_household_list(tree, alice):
 
 # --- writing ------------------------------------------------------------------------------------
 
+
 def test_alice_creates_an_estate_in_her_street_and_gets_its_totals_back(tree, alice):
-    response = api(alice).post(f"{API}/estates/", {
-        "name": "江南新村", "address": "斜土路1461弄", "community": tree.rihui2.pk,
-        "year_built": 1980, "management_type": "none",
-    })
+    response = api(alice).post(
+        f"{API}/estates/",
+        {
+            "name": "江南新村",
+            "address": "斜土路1461弄",
+            "community": tree.rihui2.pk,
+            "year_built": 1980,
+            "management_type": "none",
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["community_name"] == "日晖二村居委"
@@ -220,8 +252,9 @@ def test_alice_creates_an_estate_in_her_street_and_gets_its_totals_back(tree, al
 
 
 def test_a_community_outside_the_users_scope_does_not_exist_for_them(tree, alice):
-    response = api(alice).post(f"{API}/estates/", {
-        "name": "新村", "address": "东安路", "community": tree.dongan.pk})
+    response = api(alice).post(
+        f"{API}/estates/", {"name": "新村", "address": "东安路", "community": tree.dongan.pk}
+    )
     assert response.status_code == 400
     assert "community" in response.json()
     assert not Estate.objects.filter(name="新村").exists()
@@ -234,8 +267,9 @@ def test_alice_updates_her_estate(tree, alice):
 
 
 def test_a_duplicate_estate_name_is_a_400_naming_the_field(tree, alice):
-    response = api(alice).post(f"{API}/estates/", {
-        "name": "日晖六村", "address": "斜土路", "community": tree.rihui6.pk})
+    response = api(alice).post(
+        f"{API}/estates/", {"name": "日晖六村", "address": "斜土路", "community": tree.rihui6.pk}
+    )
     assert response.status_code == 400
     assert response.json()["name"] == ["This community already has an estate with this name."]
 
@@ -247,15 +281,19 @@ def test_a_latitude_out_of_range_is_a_400_naming_the_field(tree, alice):
 
 def test_a_stairwell_cannot_have_more_floors_than_its_building(tree, alice):
     building = BuildingFactory(estate=tree.estate_a, number="9", floors=6)
-    response = api(alice).post(f"{API}/stairwells/", {"building": building.pk, "number": "1", "floors": 7})
+    response = api(alice).post(
+        f"{API}/stairwells/", {"building": building.pk, "number": "1", "floors": 7}
+    )
     assert response.status_code == 400
     assert response.json()["floors"] == ["The building has only 6 floors."]
 
 
 def test_a_dwelling_cannot_lie_above_its_stairwells_top_floor(tree, alice):
     stairwell = make_stairwell(tree.estate_a, floors=3, per_floor=0)
-    response = api(alice).post(f"{API}/households/", {
-        "stairwell": stairwell.pk, "floor": 4, "room_number": "401", "floor_area": "60.00"})
+    response = api(alice).post(
+        f"{API}/households/",
+        {"stairwell": stairwell.pk, "floor": 4, "room_number": "401", "floor_area": "60.00"},
+    )
     assert response.status_code == 400
     assert response.json()["floor"] == ["The stairwell has only 3 floors."]
 
@@ -292,6 +330,7 @@ def test_a_race_that_trips_a_unique_constraint_becomes_a_400(tree, alice):
 
 # --- tokens -------------------------------------------------------------------------------------
 
+
 def test_a_machine_client_reads_with_the_token_printed_by_api_token(tree, diana):
     out = StringIO()
     call_command("api_token", "diana", stdout=out)
@@ -318,8 +357,9 @@ def test_api_token_reset_replaces_the_token(tree, diana):
 def test_validation_messages_speak_chinese_by_default(tree, alice):
     client = APIClient()
     client.force_authenticate(alice)
-    response = client.post(f"{API}/estates/", {
-        "name": "日晖六村", "address": "斜土路", "community": tree.rihui6.pk})
+    response = client.post(
+        f"{API}/estates/", {"name": "日晖六村", "address": "斜土路", "community": tree.rihui6.pk}
+    )
     assert response.json()["name"] == ["该社区已有同名小区。"]
 
 

@@ -21,11 +21,24 @@ HEADERS = [c.header for c in importing.COLUMNS]
 def row(**values):
     """A sheet row in the template's column order; unnamed columns are blank."""
     base = {
-        "subdistrict": "斜土街道", "community": "日晖六村居委", "estate": "新华小区",
-        "address": "斜土路100弄", "year_built": 1988, "management_type": "无物业",
-        "building": "1", "building_floors": 6, "stairwell": "1", "stairwell_floors": 6,
-        "has_elevator": "无", "room_number": "101", "floor": 1, "floor_area": "56.30",
-        "ownership_type": "私有产权", "occupants": 2, "owner_name": "张三", "owner_phone": "13812345678",
+        "subdistrict": "斜土街道",
+        "community": "日晖六村居委",
+        "estate": "新华小区",
+        "address": "斜土路100弄",
+        "year_built": 1988,
+        "management_type": "无物业",
+        "building": "1",
+        "building_floors": 6,
+        "stairwell": "1",
+        "stairwell_floors": 6,
+        "has_elevator": "无",
+        "room_number": "101",
+        "floor": 1,
+        "floor_area": "56.30",
+        "ownership_type": "私有产权",
+        "occupants": 2,
+        "owner_name": "张三",
+        "owner_phone": "13812345678",
     }
     base.update(values)
     return [base.get(c.key, "") for c in importing.COLUMNS]
@@ -57,10 +70,15 @@ def good_rows():
         for stairwell in ("1", "2"):
             for floor in range(1, 7):
                 for door in (1, 2):
-                    rows.append(row(
-                        building=building, stairwell=stairwell, floor=floor,
-                        room_number=f"{floor}0{door}", owner_name=f"业主{building}{stairwell}{floor}{door}",
-                    ))
+                    rows.append(
+                        row(
+                            building=building,
+                            stairwell=stairwell,
+                            floor=floor,
+                            room_number=f"{floor}0{door}",
+                            owner_name=f"业主{building}{stairwell}{floor}{door}",
+                        )
+                    )
     return rows
 
 
@@ -77,13 +95,21 @@ def test_a_good_file_imports_the_whole_tree(alice, tree):
     result = run_import(alice, xlsx(good_rows()))
     assert result.ok, result.errors
     assert result.created == {
-        "estates": 1, "buildings": 2, "stairwells": 4, "households": 48, "owners": 48,
+        "estates": 1,
+        "buildings": 2,
+        "stairwells": 4,
+        "households": 48,
+        "owners": 48,
     }
     estate = Estate.objects.get(name="新华小区")
     assert estate.community == tree.rihui6 and estate.year_built == 1988
     assert Household.objects.filter(stairwell__building__estate=estate).count() == 48
-    household = Household.objects.get(stairwell__building__estate=estate, room_number="101",
-                                       stairwell__number="1", stairwell__building__number="1")
+    household = Household.objects.get(
+        stairwell__building__estate=estate,
+        room_number="101",
+        stairwell__number="1",
+        stairwell__building__number="1",
+    )
     assert household.floor_area == Decimal("56.30")
     # The import leaves history: who created each row.
     assert estate.history.get().history_user == alice
@@ -104,8 +130,14 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_each_row_column_and_rea
     assert registry_counts() == before
     found = {(e.row, e.column) for e in result.errors}
     assert {
-        (5, "所在楼层"), (5, "业主电话"), (7, "建筑面积(㎡)"), (9, "所在楼层"), (9, "建筑面积(㎡)"), (11, "社区"),
-        (13, "单元层数"), (len(rows) + 1, "室号"),
+        (5, "所在楼层"),
+        (5, "业主电话"),
+        (7, "建筑面积(㎡)"),
+        (9, "所在楼层"),
+        (9, "建筑面积(㎡)"),
+        (11, "社区"),
+        (13, "单元层数"),
+        (len(rows) + 1, "室号"),
     } <= found
     reasons = {(e.row, e.column): e.message for e in result.errors}
     assert "only 6 floors" in reasons[(5, "所在楼层")]
@@ -161,10 +193,17 @@ def test_a_grid_worker_without_manage_cannot_import_at_all(client, bob, tree):
 
 def test_a_dwelling_already_in_the_registry_is_a_duplicate(alice, tree):
     make_stairwell(tree.estate_a, floors=6, building_number="1", number="1")
-    result = run_import(alice, xlsx([
-        row(estate="日晖六村", room_number="101"),  # exists
-        row(estate="日晖六村", room_number="109", floor=1),  # new, in the existing stairwell
-    ]))
+    result = run_import(
+        alice,
+        xlsx(
+            [
+                row(estate="日晖六村", room_number="101"),  # exists
+                row(
+                    estate="日晖六村", room_number="109", floor=1
+                ),  # new, in the existing stairwell
+            ]
+        ),
+    )
     assert [(e.row, e.column) for e in result.errors] == [(2, "室号")]
     assert "already in the registry" in result.errors[0].message
 
@@ -192,13 +231,32 @@ def test_a_repeated_estate_must_not_contradict_its_first_row(alice, tree):
 def test_a_second_owner_repeats_the_dwellings_row(alice, tree):
     result = run_import(alice, xlsx([row(), row(owner_name="李四", owner_phone="")]))
     assert result.ok, result.errors
-    household = Household.objects.get(room_number="101", stairwell__building__estate__name="新华小区")
-    assert [(o.name, o.is_primary) for o in household.owners.all()] == [("张三", True), ("李四", False)]
+    household = Household.objects.get(
+        room_number="101", stairwell__building__estate__name="新华小区"
+    )
+    assert [(o.name, o.is_primary) for o in household.owners.all()] == [
+        ("张三", True),
+        ("李四", False),
+    ]
 
 
 def test_a_row_may_declare_only_an_estate(alice, tree):
-    result = run_import(alice, xlsx([row(building="", stairwell="", room_number="", floor="",
-                                         floor_area="", owner_name="", owner_phone="")]))
+    result = run_import(
+        alice,
+        xlsx(
+            [
+                row(
+                    building="",
+                    stairwell="",
+                    room_number="",
+                    floor="",
+                    floor_area="",
+                    owner_name="",
+                    owner_phone="",
+                )
+            ]
+        ),
+    )
     assert result.ok, result.errors
     assert result.created["estates"] == 1 and result.created["buildings"] == 0
 
@@ -208,9 +266,14 @@ def test_missing_required_columns_are_reported(alice, tree):
     assert not result.ok and result.errors[0].row == 1
 
 
-@pytest.mark.parametrize("filename, data", [
-    ("registry.pdf", b"%PDF"), ("registry.xlsx", b"not a zip"), ("registry.csv", b""),
-])
+@pytest.mark.parametrize(
+    "filename, data",
+    [
+        ("registry.pdf", b"%PDF"),
+        ("registry.xlsx", b"not a zip"),
+        ("registry.csv", b""),
+    ],
+)
 def test_unreadable_files_are_reported_not_crashed(alice, tree, filename, data):
     result = run_import(alice, io.BytesIO(data), filename=filename)
     assert not result.ok and result.errors[0].row == 0

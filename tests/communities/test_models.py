@@ -13,7 +13,9 @@ from tests.communities.factories import (
 
 
 def test_a_region_path_runs_from_the_city_down(tree):
-    assert tree.rihui6.path == f"{tree.city.pk}.{tree.district.pk}.{tree.xietu.pk}.{tree.rihui6.pk}."
+    assert (
+        tree.rihui6.path == f"{tree.city.pk}.{tree.district.pk}.{tree.xietu.pk}.{tree.rihui6.pk}."
+    )
     assert list(tree.rihui6.ancestors()) == [tree.city, tree.district, tree.xietu, tree.rihui6]
 
 

@@ -25,16 +25,29 @@ def snapshot() -> dict:
     """What a seeded registry looks like, down to each dwelling's area and owner."""
     return {
         "regions": list(Region.objects.order_by("level", "name").values_list("name", "level")),
-        "estates": list(Estate.objects.order_by("name").values_list(
-            "name", "community__name", "year_built", "management_type", "latitude")),
+        "estates": list(
+            Estate.objects.order_by("name").values_list(
+                "name", "community__name", "year_built", "management_type", "latitude"
+            )
+        ),
         "buildings": Building.objects.count(),
         "stairwells": Stairwell.objects.count(),
-        "households": list(Household.objects.order_by(
-            "stairwell__building__estate__name", "stairwell__building__number",
-            "stairwell__number", "room_number").values_list("room_number", "floor_area", "floor")),
-        "owners": list(Owner.objects.order_by("household__stairwell__building__estate__name", "name",
-                                              "phone").values_list("name", "phone")),
-        "memberships": sorted(Membership.objects.values_list("user__username", "region__name", "role")),
+        "households": list(
+            Household.objects.order_by(
+                "stairwell__building__estate__name",
+                "stairwell__building__number",
+                "stairwell__number",
+                "room_number",
+            ).values_list("room_number", "floor_area", "floor")
+        ),
+        "owners": list(
+            Owner.objects.order_by(
+                "household__stairwell__building__estate__name", "name", "phone"
+            ).values_list("name", "phone")
+        ),
+        "memberships": sorted(
+            Membership.objects.values_list("user__username", "region__name", "role")
+        ),
     }
 
 
@@ -48,13 +61,26 @@ def test_the_demo_city_is_the_same_on_every_empty_database(db):
 def test_the_demo_city_has_the_places_and_staff_of_the_brief(db):
     out = seed()
     assert set(Estate.objects.values_list("name", flat=True)) == {
-        "日晖六村", "日晖二村", "江南新村", "东安一村", "石羊路21号院", "东怡街79号院", "东兴苑",
-        "曙光街18号院", "市委家属院小区", "迎宾小区"}
+        "日晖六村",
+        "日晖二村",
+        "江南新村",
+        "东安一村",
+        "石羊路21号院",
+        "东怡街79号院",
+        "东兴苑",
+        "曙光街18号院",
+        "市委家属院小区",
+        "迎宾小区",
+    }
     assert Estate.objects.get(name="东兴苑").community.parent.parent.name == "锦江区"
     assert set(Membership.objects.values_list("user__username", "role", "region__name")) == {
-        ("bureau", "bureau", "焕新市"), ("xuhui", "district", "徐汇区"),
-        ("xietu", "subdistrict", "斜土街道"), ("donghu", "subdistrict", "东湖街道"),
-        ("rihui6", "community", "日晖六村居委"), ("grid", "grid_worker", "日晖六村居委")}
+        ("bureau", "bureau", "焕新市"),
+        ("xuhui", "district", "徐汇区"),
+        ("xietu", "subdistrict", "斜土街道"),
+        ("donghu", "subdistrict", "东湖街道"),
+        ("rihui6", "community", "日晖六村居委"),
+        ("grid", "grid_worker", "日晖六村居委"),
+    }
     assert authenticate(username="xietu", password="huanxin2026") is not None
     admin = authenticate(username="admin", password="huanxin2026")
     assert admin is not None and admin.is_superuser
@@ -67,8 +93,11 @@ def test_demo_buildings_look_like_the_estates_in_the_field_reports(db):
     seed()
     floors = Building.objects.aggregate(low=Min("floors"), high=Max("floors"))
     assert floors == {"low": 6, "high": 7}
-    per_building = Stairwell.objects.values("building").annotate(n=Sum(1)).aggregate(
-        low=Min("n"), high=Max("n"))
+    per_building = (
+        Stairwell.objects.values("building")
+        .annotate(n=Sum(1))
+        .aggregate(low=Min("n"), high=Max("n"))
+    )
     assert per_building == {"low": 2, "high": 3}
     areas = Household.objects.aggregate(low=Min("floor_area"), high=Max("floor_area"))
     assert areas["low"] >= 45 and areas["high"] <= 95

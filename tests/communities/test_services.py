@@ -40,7 +40,9 @@ def test_the_model_rules_come_back_as_field_errors(alice, tree):
     with pytest.raises(ValidationError) as info:
         services.household_save(
             user=alice,
-            household=Household(stairwell=stairwell, floor=6, room_number="601", floor_area=Decimal("50")),
+            household=Household(
+                stairwell=stairwell, floor=6, room_number="601", floor_area=Decimal("50")
+            ),
         )
     assert "floor" in info.value.error_dict
 
@@ -57,7 +59,9 @@ def test_a_unique_violation_from_the_database_becomes_its_constraint_message(tre
 def test_the_floor_trigger_becomes_a_readable_message(tree):
     stairwell = StairwellFactory(building__estate=tree.estate_a, floors=3)
     with pytest.raises(IntegrityError) as info, transaction.atomic():
-        Household.objects.create(stairwell=stairwell, floor=5, room_number="501", floor_area=Decimal("40"))
+        Household.objects.create(
+            stairwell=stairwell, floor=5, room_number="501", floor_area=Decimal("40")
+        )
     with translation.override("en"):
         message = services._constraint_message(info.value, Household)
     assert "within its stairwell" in message
@@ -67,7 +71,9 @@ def test_a_dwelling_and_its_owners_are_saved_together(alice, tree):
     stairwell = StairwellFactory(building__estate=tree.estate_a, floors=6)
     household = services.household_save(
         user=alice,
-        household=Household(stairwell=stairwell, floor=2, room_number="201", floor_area=Decimal("61.2")),
+        household=Household(
+            stairwell=stairwell, floor=2, room_number="201", floor_area=Decimal("61.2")
+        ),
         owners=[Owner(name="赵六", phone="13700000000")],
     )
     assert list(household.owners.values_list("name", flat=True)) == ["赵六"]
@@ -78,7 +84,9 @@ def test_a_bad_owner_rolls_back_the_dwelling(alice, tree):
     with pytest.raises(ValidationError):
         services.household_save(
             user=alice,
-            household=Household(stairwell=stairwell, floor=2, room_number="202", floor_area=Decimal("61")),
+            household=Household(
+                stairwell=stairwell, floor=2, room_number="202", floor_area=Decimal("61")
+            ),
             owners=[Owner(name="")],
         )
     assert not Household.objects.filter(room_number="202").exists()

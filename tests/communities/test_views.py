@@ -145,10 +145,14 @@ def test_the_outsider_gets_404_on_alices_estate_pages(client, charlie, tree):
     stairwell = StairwellFactory(building=building)
     household = HouseholdFactory(stairwell=stairwell)
     for name, pk in [
-        ("estate-detail", tree.estate_a.pk), ("estate-update", tree.estate_a.pk),
-        ("estate-history", tree.estate_a.pk), ("building-create", tree.estate_a.pk),
-        ("building-update", building.pk), ("stairwell-create", building.pk),
-        ("stairwell-update", stairwell.pk), ("household-create", stairwell.pk),
+        ("estate-detail", tree.estate_a.pk),
+        ("estate-update", tree.estate_a.pk),
+        ("estate-history", tree.estate_a.pk),
+        ("building-create", tree.estate_a.pk),
+        ("building-update", building.pk),
+        ("stairwell-create", building.pk),
+        ("stairwell-update", stairwell.pk),
+        ("household-create", stairwell.pk),
         ("household-update", household.pk),
     ]:
         assert client.get(reverse(f"communities:{name}", args=[pk])).status_code == 404, name
@@ -163,8 +167,13 @@ def test_the_outsider_gets_404_on_alices_estate_pages(client, charlie, tree):
 def test_a_grid_worker_sees_the_estate_without_edit_buttons_and_cannot_edit(client, bob, tree):
     response = page(client, bob, "estate-detail", tree.estate_a.pk)
     assert response.status_code == 200
-    assert reverse("communities:estate-update", args=[tree.estate_a.pk]) not in response.content.decode()
-    assert client.get(reverse("communities:estate-update", args=[tree.estate_a.pk])).status_code == 404
+    assert (
+        reverse("communities:estate-update", args=[tree.estate_a.pk])
+        not in response.content.decode()
+    )
+    assert (
+        client.get(reverse("communities:estate-update", args=[tree.estate_a.pk])).status_code == 404
+    )
 
 
 def test_staff_who_manage_see_the_edit_buttons(client, alice, tree):
@@ -177,10 +186,16 @@ def test_staff_who_manage_see_the_edit_buttons(client, alice, tree):
 
 def test_alice_creates_an_estate_in_her_community(client, alice, tree):
     client.force_login(alice)
-    response = client.post(reverse("communities:estate-create"), {
-        "community": tree.rihui6.pk, "name": "新建小区", "address": "斜土路1号",
-        "year_built": 1990, "management_type": "self_managed",
-    })
+    response = client.post(
+        reverse("communities:estate-create"),
+        {
+            "community": tree.rihui6.pk,
+            "name": "新建小区",
+            "address": "斜土路1号",
+            "year_built": 1990,
+            "management_type": "self_managed",
+        },
+    )
     estate = Estate.objects.get(name="新建小区")
     assert response.status_code == 302
     assert response["Location"] == reverse("communities:estate-detail", args=[estate.pk])
@@ -189,9 +204,15 @@ def test_alice_creates_an_estate_in_her_community(client, alice, tree):
 
 def test_a_community_outside_the_scope_cannot_be_chosen(client, alice, tree):
     client.force_login(alice)
-    response = client.post(reverse("communities:estate-create"), {
-        "community": tree.dongan.pk, "name": "越界小区", "address": "x", "management_type": "none",
-    })
+    response = client.post(
+        reverse("communities:estate-create"),
+        {
+            "community": tree.dongan.pk,
+            "name": "越界小区",
+            "address": "x",
+            "management_type": "none",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["community"]
     assert not Estate.objects.filter(name="越界小区").exists()
@@ -205,9 +226,15 @@ def test_the_community_choices_are_scoped(client, alice, tree):
 
 def test_a_duplicate_estate_name_is_a_form_error_and_keeps_the_input(client, alice, tree):
     client.force_login(alice)
-    response = client.post(reverse("communities:estate-create"), {
-        "community": tree.rihui6.pk, "name": "日晖六村", "address": "新地址", "management_type": "none",
-    })
+    response = client.post(
+        reverse("communities:estate-create"),
+        {
+            "community": tree.rihui6.pk,
+            "name": "日晖六村",
+            "address": "新地址",
+            "management_type": "none",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors
     assert "新地址" in response.content.decode()
@@ -251,11 +278,19 @@ def test_a_stairwell_of_another_estate_cannot_be_chosen_for_a_building(client, a
 
 def household_post(stairwell, **fields):
     data = {
-        "stairwell": stairwell.pk, "floor": 2, "room_number": "201", "floor_area": "55.50",
-        "ownership_type": "private", "occupants": 3,
-        "owners-TOTAL_FORMS": 1, "owners-INITIAL_FORMS": 0,
-        "owners-MIN_NUM_FORMS": 0, "owners-MAX_NUM_FORMS": 10,
-        "owners-0-name": "李四", "owners-0-phone": "13900001111", "owners-0-is_primary": "on",
+        "stairwell": stairwell.pk,
+        "floor": 2,
+        "room_number": "201",
+        "floor_area": "55.50",
+        "ownership_type": "private",
+        "occupants": 3,
+        "owners-TOTAL_FORMS": 1,
+        "owners-INITIAL_FORMS": 0,
+        "owners-MIN_NUM_FORMS": 0,
+        "owners-MAX_NUM_FORMS": 10,
+        "owners-0-name": "李四",
+        "owners-0-phone": "13900001111",
+        "owners-0-is_primary": "on",
     }
     data.update(fields)
     return data
@@ -303,10 +338,18 @@ def test_editing_a_dwelling_updates_its_owners(client, alice, tree):
     owner = OwnerFactory(household=household, name="旧业主")
     client.force_login(alice)
     data = household_post(
-        household.stairwell, floor=1, room_number=household.room_number, **{
-            "owners-TOTAL_FORMS": 2, "owners-INITIAL_FORMS": 1,
-            "owners-0-id": owner.pk, "owners-0-name": "旧业主", "owners-0-DELETE": "on",
-            "owners-1-name": "新业主", "owners-1-phone": "", "owners-1-is_primary": "on",
+        household.stairwell,
+        floor=1,
+        room_number=household.room_number,
+        **{
+            "owners-TOTAL_FORMS": 2,
+            "owners-INITIAL_FORMS": 1,
+            "owners-0-id": owner.pk,
+            "owners-0-name": "旧业主",
+            "owners-0-DELETE": "on",
+            "owners-1-name": "新业主",
+            "owners-1-phone": "",
+            "owners-1-is_primary": "on",
         },
     )
     response = client.post(reverse("communities:household-update", args=[household.pk]), data)
@@ -332,10 +375,16 @@ def test_district_staff_edit_a_dwelling_without_seeing_its_owners(client, tree):
 
 def test_the_history_shows_who_changed_what_and_when(client, alice, tree):
     client.force_login(alice)
-    client.post(reverse("communities:estate-update", args=[tree.estate_a.pk]), {
-        "community": tree.rihui6.pk, "name": "日晖六村", "address": "日晖东路100弄",
-        "year_built": 1985, "management_type": "none",
-    })
+    client.post(
+        reverse("communities:estate-update", args=[tree.estate_a.pk]),
+        {
+            "community": tree.rihui6.pk,
+            "name": "日晖六村",
+            "address": "日晖东路100弄",
+            "year_built": 1985,
+            "management_type": "none",
+        },
+    )
     building = BuildingFactory(estate=tree.estate_a, number="9")
     response = client.get(reverse("communities:estate-history", args=[tree.estate_a.pk]))
     assert response.status_code == 200
@@ -390,7 +439,9 @@ def test_regions_unused_stay_out_of_the_page(client, alice, tree):
     assert "外区" not in page(client, alice, "estate-list").content.decode()
 
 
-def test_the_history_of_one_building_shows_that_building_and_what_lies_under_it(client, alice, tree):
+def test_the_history_of_one_building_shows_that_building_and_what_lies_under_it(
+    client, alice, tree
+):
     first = make_stairwell(tree.estate_a, floors=1, per_floor=1, building_number="1")
     make_stairwell(tree.estate_a, floors=1, per_floor=1, building_number="2")
     response = page(
@@ -413,8 +464,13 @@ def test_the_pages_also_speak_english(client, alice, tree):
     make_stairwell(tree.estate_a, floors=1, per_floor=1)
     client.force_login(alice)
     client.cookies["django_language"] = "en"  # what the language switch sets
-    for name, args in [("estate-list", []), ("estate-detail", [tree.estate_a.pk]),
-                       ("import", []), ("estate-create", []), ("estate-history", [tree.estate_a.pk])]:
+    for name, args in [
+        ("estate-list", []),
+        ("estate-detail", [tree.estate_a.pk]),
+        ("import", []),
+        ("estate-create", []),
+        ("estate-history", [tree.estate_a.pk]),
+    ]:
         english = client.get(reverse(f"communities:{name}", args=args), HTTP_ACCEPT_LANGUAGE="en")
         assert english.status_code == 200
     assert "Estates" in client.get(reverse("communities:estate-list")).content.decode()
@@ -441,18 +497,33 @@ def test_a_grid_worker_may_not_open_the_new_estate_form(client, bob, tree):
 
 def test_the_filter_forms_empty_all_options_mean_no_filter(client, alice, tree):
     response = page(
-        client, alice, "estate-list", q="二村", region_id="", community_id="",
-        management_type="", year_built_min="", year_built_max="",
+        client,
+        alice,
+        "estate-list",
+        q="二村",
+        region_id="",
+        community_id="",
+        management_type="",
+        year_built_min="",
+        year_built_max="",
     )
     assert names_in(response) == {"日晖二村"}
 
 
 def test_moving_an_estate_shows_the_old_and_new_community_by_name(client, alice, tree):
     client.force_login(alice)
-    client.post(reverse("communities:estate-update", args=[tree.estate_a.pk]), {
-        "community": tree.rihui2.pk, "name": "日晖六村", "address": tree.estate_a.address,
-        "year_built": 1985, "management_type": "none",
-    })
-    entries = client.get(reverse("communities:estate-history", args=[tree.estate_a.pk])).context["entries"]
+    client.post(
+        reverse("communities:estate-update", args=[tree.estate_a.pk]),
+        {
+            "community": tree.rihui2.pk,
+            "name": "日晖六村",
+            "address": tree.estate_a.address,
+            "year_built": 1985,
+            "management_type": "none",
+        },
+    )
+    entries = client.get(reverse("communities:estate-history", args=[tree.estate_a.pk])).context[
+        "entries"
+    ]
     change = next(e for e in entries if e.record.history_type == "~")
     assert [(c.old, c.new) for c in change.changes] == [("日晖六村居委", "日晖二村居委")]

@@ -6,18 +6,37 @@ from consultations import services
 from consultations.models import Consultation, Question
 
 
-def make_consultation(estate, *, stairwell=None, building=None, kind=Consultation.Kind.DECISION,
-                      rule=None, title="加装电梯表决", open_it=True, no_objection=False, **extra):
+def make_consultation(
+    estate,
+    *,
+    stairwell=None,
+    building=None,
+    kind=Consultation.Kind.DECISION,
+    rule=None,
+    title="加装电梯表决",
+    open_it=True,
+    no_objection=False,
+    **extra,
+):
     """A consultation through the real service (decisions get their agree/disagree question),
     opened unless open_it=False; voting runs from an hour ago to a week ahead."""
     now = timezone.now()
     consultation = services.consultation_create(
-        estate=estate, stairwell=stairwell, building=building, title=title, kind=kind,
-        decision_rule=rule, require_no_objection=no_objection,
-        opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=7), **extra,
+        estate=estate,
+        stairwell=stairwell,
+        building=building,
+        title=title,
+        kind=kind,
+        decision_rule=rule,
+        require_no_objection=no_objection,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=7),
+        **extra,
     )
     if kind not in (Consultation.Kind.DECISION, Consultation.Kind.SURVEY):
-        services.question_save(consultation=consultation, text="总体满意度", type=Question.Type.RATING)
+        services.question_save(
+            consultation=consultation, text="总体满意度", type=Question.Type.RATING
+        )
     if open_it:
         services.consultation_open(consultation=consultation)
     return consultation
@@ -31,6 +50,10 @@ def decision_choice(consultation, meaning):
 def vote(consultation, household, meaning, *, channel="online", entered_by=None, now=None):
     question, choice = decision_choice(consultation, meaning)
     return services.ballot_cast(
-        consultation=consultation, household=household, answers={question.pk: choice.pk},
-        channel=channel, entered_by=entered_by, now=now,
+        consultation=consultation,
+        household=household,
+        answers={question.pk: choice.pk},
+        channel=channel,
+        entered_by=entered_by,
+        now=now,
     )

@@ -91,6 +91,10 @@ def test_lists_and_statistics_have_bounded_queries(api, alice, tree, django_asse
     with django_assert_max_num_queries(6):
         assert api.get(reverse("consultation-question-list")).json()["count"] == 8
     with django_assert_max_num_queries(10):
-        assert api.get(reverse("consultation-results", args=[consultations[0].pk])).status_code == 200
+        assert (
+            api.get(reverse("consultation-results", args=[consultations[0].pk])).status_code == 200
+        )
     with django_assert_max_num_queries(8):
-        assert api.get(reverse("consultation-turnout", args=[consultations[0].pk])).status_code == 200
+        assert (
+            api.get(reverse("consultation-turnout", args=[consultations[0].pk])).status_code == 200
+        )

@@ -52,11 +52,14 @@ def test_a_consultation_walks_from_draft_to_decided(tree, stairwell, household):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("service,status", [
-    (services.consultation_close, Status.DRAFT),
-    (services.consultation_open, Status.OPEN),
-    (services.consultation_decide, Status.CLOSED),
-])
+@pytest.mark.parametrize(
+    "service,status",
+    [
+        (services.consultation_close, Status.DRAFT),
+        (services.consultation_open, Status.OPEN),
+        (services.consultation_decide, Status.CLOSED),
+    ],
+)
 def test_transitions_out_of_order_are_refused_with_a_reason(tree, stairwell, service, status):
     c = make_consultation(tree.estate_a, stairwell=stairwell, open_it=False)
     Consultation.objects.filter(pk=c.pk).update(status=status)
@@ -75,8 +78,9 @@ def test_publishing_is_refused_while_voting_is_open(tree, stairwell):
 
 @pytest.mark.django_db
 def test_a_consultation_without_choices_cannot_open(tree, stairwell):
-    c = make_consultation(tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.PLAN_CHOICE,
-                          open_it=False)
+    c = make_consultation(
+        tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.PLAN_CHOICE, open_it=False
+    )
     Question.objects.filter(consultation=c).delete()
     with pytest.raises(ValidationError, match="at least one question"):
         services.consultation_open(consultation=c)
@@ -98,8 +102,9 @@ def test_the_decision_waits_for_every_objection_to_be_answered(tree, stairwell, 
     services.consultation_close(consultation=c)
     now = timezone.now()
     services.consultation_publish(consultation=c, notice="公示", days=3, now=now)
-    objection = services.objection_lodge(consultation=c, household=household, text="噪音太大",
-                                         now=now + timedelta(days=1))
+    objection = services.objection_lodge(
+        consultation=c, household=household, text="噪音太大", now=now + timedelta(days=1)
+    )
     with pytest.raises(ValidationError, match="unanswered"):
         services.consultation_decide(consultation=c, now=now + timedelta(days=3))
     services.objection_answer(objection=objection, response="施工时间已调整", responded_by=alice)
@@ -123,18 +128,33 @@ def test_questions_cannot_change_once_voting_has_opened(tree, stairwell):
 
 @pytest.mark.django_db
 def test_a_multiple_choice_question_keeps_its_maximum(tree, stairwell, household):
-    c = make_consultation(tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.PLAN_CHOICE,
-                          open_it=False)
-    q = services.question_save(consultation=c, text="您最需要哪些改造项目？", type=Question.Type.MULTIPLE,
-                               choices=["加装电梯", "屋面防水", "停车位", "绿化"], min_choices=1, max_choices=2)
+    c = make_consultation(
+        tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.PLAN_CHOICE, open_it=False
+    )
+    q = services.question_save(
+        consultation=c,
+        text="您最需要哪些改造项目？",
+        type=Question.Type.MULTIPLE,
+        choices=["加装电梯", "屋面防水", "停车位", "绿化"],
+        min_choices=1,
+        max_choices=2,
+    )
     services.consultation_open(consultation=c)
     ids = list(q.choices.values_list("pk", flat=True))
     with pytest.raises(ValidationError) as excinfo:
-        services.ballot_cast(consultation=c, household=household, channel="online",
-                             answers={q.pk: ids[:3], c.questions.first().pk: None})
+        services.ballot_cast(
+            consultation=c,
+            household=household,
+            channel="online",
+            answers={q.pk: ids[:3], c.questions.first().pk: None},
+        )
     assert f"q{q.pk}" in excinfo.value.message_dict
-    services.ballot_cast(consultation=c, household=household, channel="online",
-                         answers={q.pk: ids[:2], c.questions.exclude(pk=q.pk).first().pk: 4})
+    services.ballot_cast(
+        consultation=c,
+        household=household,
+        channel="online",
+        answers={q.pk: ids[:2], c.questions.exclude(pk=q.pk).first().pk: 4},
+    )
 
 
 # --- ballots ----------------------------------------------------------------------------------
@@ -202,8 +222,9 @@ def test_a_choice_of_another_question_is_refused(tree, stairwell, household):
     question, _ = decision_choice(c, "yes")
     _, foreign = decision_choice(other, "yes")
     with pytest.raises(ValidationError):
-        services.ballot_cast(consultation=c, household=household, channel="online",
-                             answers={question.pk: foreign.pk})
+        services.ballot_cast(
+            consultation=c, household=household, channel="online", answers={question.pk: foreign.pk}
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -219,15 +240,22 @@ def test_two_ballots_for_one_dwelling_at_the_same_moment_end_as_one_counted_ball
     def submit(choice, channel, entered_by):
         try:
             barrier.wait(timeout=10)
-            services.ballot_cast(consultation=c, household=household, channel=channel,
-                                 entered_by=entered_by, answers={question.pk: choice.pk})
+            services.ballot_cast(
+                consultation=c,
+                household=household,
+                channel=channel,
+                entered_by=entered_by,
+                answers={question.pk: choice.pk},
+            )
         except Exception as exc:  # noqa: BLE001 — reported below
             errors.append(exc)
         finally:
             connection.close()  # each thread has its own connection
 
-    threads = [threading.Thread(target=submit, args=(yes, "online", None)),
-               threading.Thread(target=submit, args=(no, "paper", bob))]
+    threads = [
+        threading.Thread(target=submit, args=(yes, "online", None)),
+        threading.Thread(target=submit, args=(no, "paper", bob)),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -245,7 +273,9 @@ def test_the_database_refuses_a_second_counted_ballot(tree, stairwell, household
     c = make_consultation(tree.estate_a, stairwell=stairwell)
     vote(c, household, "yes")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Ballot.objects.create(consultation=c, household=household, channel="online", is_current=True)
+        Ballot.objects.create(
+            consultation=c, household=household, channel="online", is_current=True
+        )
 
 
 # --- access links -----------------------------------------------------------------------------

@@ -18,7 +18,9 @@ Rule = Consultation.Rule
 def nine_dwellings(tree, areas=None):
     """A stairwell of 3 floors × 3 dwellings; areas optionally per dwelling (in order)."""
     stairwell = make_stairwell(tree.estate_a, floors=3, per_floor=3, area="60.00")
-    households = list(Household.objects.filter(stairwell=stairwell).order_by("floor", "room_number"))
+    households = list(
+        Household.objects.filter(stairwell=stairwell).order_by("floor", "room_number")
+    )
     if areas:
         for household, area in zip(households, areas, strict=True):
             household.floor_area = Decimal(area)
@@ -188,8 +190,9 @@ def test_satisfaction_rate_is_the_share_of_ratings_of_four_or_more(tree):
     c = make_consultation(tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.SATISFACTION)
     question = c.questions.get()
     for household, rating in zip(hs, [5, 4, 4, 3, 1], strict=False):
-        services.ballot_cast(consultation=c, household=household, answers={question.pk: rating},
-                             channel="online")
+        services.ballot_cast(
+            consultation=c, household=household, answers={question.pk: rating}, channel="online"
+        )
     [entry] = services.tally_compute(consultation=c).questions
     assert entry["satisfaction_rate"] == Fraction(3, 5)
     assert entry["average"] == Decimal("3.40")

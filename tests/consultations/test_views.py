@@ -53,17 +53,24 @@ def login(client, user):
 # --- residents --------------------------------------------------------------------------------
 
 
-def test_a_resident_link_opens_a_session_for_that_dwelling_only(client, tree, consultation, household):
+def test_a_resident_link_opens_a_session_for_that_dwelling_only(
+    client, tree, consultation, household
+):
     other_stairwell = make_stairwell(tree.estate_a, building_number="7")
     elsewhere = make_consultation(tree.estate_a, stairwell=other_stairwell, title="7号楼表决")
     enter(client, household)
     page = client.get(reverse("consultations:resident-home"))
     assert "3号楼加装电梯" in page.content.decode()
     assert "7号楼表决" not in page.content.decode()
-    assert client.get(reverse("consultations:resident-consultation", args=[elsewhere.pk])).status_code == 404
+    assert (
+        client.get(reverse("consultations:resident-consultation", args=[elsewhere.pk])).status_code
+        == 404
+    )
 
 
-def test_a_resident_votes_sees_the_confirmation_and_changes_the_vote(client, consultation, household):
+def test_a_resident_votes_sees_the_confirmation_and_changes_the_vote(
+    client, consultation, household
+):
     enter(client, household)
     question, yes = decision_choice(consultation, "yes")
     _, no = decision_choice(consultation, "no")
@@ -79,7 +86,9 @@ def test_a_resident_votes_sees_the_confirmation_and_changes_the_vote(client, con
 
 def test_a_missing_answer_redisplays_the_form_with_a_message(client, consultation, household):
     enter(client, household)
-    response = client.post(reverse("consultations:resident-consultation", args=[consultation.pk]), {})
+    response = client.post(
+        reverse("consultations:resident-consultation", args=[consultation.pk]), {}
+    )
     assert response.status_code == 200
     assert "r-error" in response.content.decode()
     assert not Ballot.objects.exists()
@@ -87,7 +96,9 @@ def test_a_missing_answer_redisplays_the_form_with_a_message(client, consultatio
 
 def test_the_voting_page_needs_no_javascript(client, consultation, household):
     enter(client, household)
-    body = client.get(reverse("consultations:resident-consultation", args=[consultation.pk])).content.decode()
+    body = client.get(
+        reverse("consultations:resident-consultation", args=[consultation.pk])
+    ).content.decode()
     assert "<script" not in body and 'type="radio"' in body and "resident.css" in body
 
 
@@ -106,7 +117,10 @@ def test_an_old_link_stops_working_when_re_issued(client, household):
 
 def test_wrong_tokens_are_rate_limited_per_client(client, household):
     for i in range(BAD_TOKEN_LIMIT):
-        assert client.get(reverse("consultations:resident-enter", args=[f"wrong{i}"])).status_code == 404
+        assert (
+            client.get(reverse("consultations:resident-enter", args=[f"wrong{i}"])).status_code
+            == 404
+        )
     _, token = services.access_link_issue(household=household)
     response = client.get(reverse("consultations:resident-enter", args=[token]))
     assert response.status_code == 429
@@ -146,7 +160,9 @@ def test_staff_see_turnout_but_not_choices_before_close(client, alice, consultat
     assert client.get(reverse("consultations:export", args=[consultation.pk])).status_code == 302
 
 
-def test_the_result_page_shows_the_four_numbers_against_their_thresholds(client, alice, consultation, household):
+def test_the_result_page_shows_the_four_numbers_against_their_thresholds(
+    client, alice, consultation, household
+):
     vote(consultation, household, "yes")
     services.consultation_close(consultation=consultation)
     login(client, alice)
@@ -158,13 +174,22 @@ def test_the_result_page_shows_the_four_numbers_against_their_thresholds(client,
 def test_an_outsider_gets_404_everywhere(client, charlie, consultation, household):
     login(client, charlie)
     for name in ("detail", "turnout", "results", "preview", "ballot-enter", "export", "edit"):
-        assert client.get(reverse(f"consultations:{name}", args=[consultation.pk])).status_code == 404, name
-    assert client.post(reverse("consultations:transition", args=[consultation.pk, "close"])).status_code == 404
+        assert (
+            client.get(reverse(f"consultations:{name}", args=[consultation.pk])).status_code == 404
+        ), name
+    assert (
+        client.post(
+            reverse("consultations:transition", args=[consultation.pk, "close"])
+        ).status_code
+        == 404
+    )
     assert consultation.title not in client.get(reverse("consultations:list")).content.decode()
     assert client.get(reverse("consultations:link-qr", args=[household.pk])).status_code == 404
 
 
-def test_a_grid_worker_enters_a_paper_ballot_and_the_page_says_which_counts(client, bob, consultation, household):
+def test_a_grid_worker_enters_a_paper_ballot_and_the_page_says_which_counts(
+    client, bob, consultation, household
+):
     vote(consultation, household, "no")
     login(client, bob)
     url = reverse("consultations:ballot-enter", args=[consultation.pk])
@@ -180,16 +205,26 @@ def test_a_grid_worker_enters_a_paper_ballot_and_the_page_says_which_counts(clie
 
 def test_the_bureau_cannot_enter_ballots(client, diana, consultation):
     login(client, diana)
-    assert client.get(reverse("consultations:ballot-enter", args=[consultation.pk])).status_code == 404
+    assert (
+        client.get(reverse("consultations:ballot-enter", args=[consultation.pk])).status_code == 404
+    )
 
 
 def test_staff_create_a_consultation_and_open_it(client, alice, tree, stairwell):
     login(client, alice)
-    response = client.post(reverse("consultations:create"), {
-        "title": "加装电梯意愿", "kind": "decision", "decision_rule": "major", "estate": tree.estate_a.pk,
-        "stairwell": stairwell.pk, "opens_at": "2026-01-01T08:00", "closes_at": "2099-01-01T08:00",
-        "publicity_days": 7,
-    })
+    response = client.post(
+        reverse("consultations:create"),
+        {
+            "title": "加装电梯意愿",
+            "kind": "decision",
+            "decision_rule": "major",
+            "estate": tree.estate_a.pk,
+            "stairwell": stairwell.pk,
+            "opens_at": "2026-01-01T08:00",
+            "closes_at": "2099-01-01T08:00",
+            "publicity_days": 7,
+        },
+    )
     consultation = Consultation.objects.get(title="加装电梯意愿")
     assert response.status_code == 302 and consultation.building == stairwell.building
     client.post(reverse("consultations:transition", args=[consultation.pk, "open"]))
@@ -199,20 +234,36 @@ def test_staff_create_a_consultation_and_open_it(client, alice, tree, stairwell)
 
 def test_a_bad_form_keeps_the_input_and_says_what_is_wrong(client, alice, tree):
     login(client, alice)
-    response = client.post(reverse("consultations:create"), {
-        "title": "错误日期", "kind": "decision", "decision_rule": "none", "estate": tree.estate_a.pk,
-        "opens_at": "2026-01-02T08:00", "closes_at": "2026-01-01T08:00", "publicity_days": 7,
-    })
+    response = client.post(
+        reverse("consultations:create"),
+        {
+            "title": "错误日期",
+            "kind": "decision",
+            "decision_rule": "none",
+            "estate": tree.estate_a.pk,
+            "opens_at": "2026-01-02T08:00",
+            "closes_at": "2026-01-01T08:00",
+            "publicity_days": 7,
+        },
+    )
     assert response.status_code == 200
     assert "错误日期" in response.content.decode() and 'class="error"' in response.content.decode()
 
 
 def test_charlie_cannot_create_a_consultation_in_alices_estate(client, charlie, tree):
     login(client, charlie)
-    client.post(reverse("consultations:create"), {
-        "title": "越权", "kind": "survey", "decision_rule": "none", "estate": tree.estate_a.pk,
-        "opens_at": "2026-01-01T08:00", "closes_at": "2099-01-01T08:00", "publicity_days": 7,
-    })
+    client.post(
+        reverse("consultations:create"),
+        {
+            "title": "越权",
+            "kind": "survey",
+            "decision_rule": "none",
+            "estate": tree.estate_a.pk,
+            "opens_at": "2026-01-01T08:00",
+            "closes_at": "2099-01-01T08:00",
+            "publicity_days": 7,
+        },
+    )
     assert not Consultation.objects.filter(title="越权").exists()
 
 
@@ -234,7 +285,9 @@ def test_the_export_has_ballots_but_no_names_or_phones(client, alice, consultati
 
 def test_issuing_links_prints_a_qr_code_per_dwelling(client, bob, tree, stairwell):
     login(client, bob)
-    response = client.post(reverse("consultations:links"), {"estate": tree.estate_a.pk, "stairwell": stairwell.pk})
+    response = client.post(
+        reverse("consultations:links"), {"estate": tree.estate_a.pk, "stairwell": stairwell.pk}
+    )
     body = response.content.decode()
     assert body.count('class="print-card"') == 6
     qr_url = body.split('<img src="')[1].split('"')[0].replace("&amp;", "&")
@@ -251,7 +304,9 @@ def test_the_qr_image_needs_the_dwellings_active_token(client, bob, household):
     assert client.get(url, {"t": token}).status_code == 404
 
 
-def test_the_list_page_has_a_bounded_number_of_queries(client, alice, tree, django_assert_max_num_queries):
+def test_the_list_page_has_a_bounded_number_of_queries(
+    client, alice, tree, django_assert_max_num_queries
+):
     stairwell = make_stairwell(tree.estate_a, floors=2, per_floor=2)
     household = stairwell.households.first()
     for i in range(12):
@@ -264,7 +319,8 @@ def test_the_list_page_has_a_bounded_number_of_queries(client, alice, tree, djan
 
 
 def test_the_detail_and_turnout_pages_have_a_bounded_number_of_queries(
-        client, alice, tree, django_assert_max_num_queries):
+    client, alice, tree, django_assert_max_num_queries
+):
     stairwell = make_stairwell(tree.estate_a, floors=6, per_floor=4)
     c = make_consultation(tree.estate_a, stairwell=stairwell)
     for household in Household.objects.filter(stairwell=stairwell)[:15]:
@@ -279,7 +335,8 @@ def test_the_detail_and_turnout_pages_have_a_bounded_number_of_queries(
 
 
 def test_residents_see_the_attachments_and_outsiders_do_not(
-        client, charlie, consultation, household, settings, tmp_path):
+    client, charlie, consultation, household, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     from django.core.files.base import ContentFile
 
@@ -298,15 +355,25 @@ def test_residents_see_the_attachments_and_outsiders_do_not(
     assert client.get(url).status_code == 404
 
 
-def test_ideas_are_shown_to_residents_only_after_approval(client, alice, tree, stairwell, household):
+def test_ideas_are_shown_to_residents_only_after_approval(
+    client, alice, tree, stairwell, household
+):
     from consultations.models import Question
 
-    c = make_consultation(tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.IDEAS, open_it=False)
-    idea_q = services.question_save(consultation=c, text="金点子", type=Question.Type.TEXT, required=False)
+    c = make_consultation(
+        tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.IDEAS, open_it=False
+    )
+    idea_q = services.question_save(
+        consultation=c, text="金点子", type=Question.Type.TEXT, required=False
+    )
     services.consultation_open(consultation=c)
     rating_q = c.questions.exclude(pk=idea_q.pk).get()
-    services.ballot_cast(consultation=c, household=household, channel="online",
-                         answers={idea_q.pk: "楼道加装扶手", rating_q.pk: 5})
+    services.ballot_cast(
+        consultation=c,
+        household=household,
+        channel="online",
+        answers={idea_q.pk: "楼道加装扶手", rating_q.pk: 5},
+    )
     services.consultation_close(consultation=c)
     enter(client, household)
     url = reverse("consultations:resident-consultation", args=[c.pk])
@@ -314,12 +381,15 @@ def test_ideas_are_shown_to_residents_only_after_approval(client, alice, tree, s
     staff = client.__class__()
     login(staff, alice)
     answer = c.ballots.get().answers.get(question=idea_q)
-    staff.post(reverse("consultations:ideas", args=[c.pk]), {"answer": answer.pk, "decision": "approve"})
+    staff.post(
+        reverse("consultations:ideas", args=[c.pk]), {"answer": answer.pk, "decision": "approve"}
+    )
     assert "楼道加装扶手" in client.get(url).content.decode()
 
 
 def test_the_links_and_ballot_entry_pages_have_bounded_queries(
-        client, bob, tree, django_assert_max_num_queries):
+    client, bob, tree, django_assert_max_num_queries
+):
     stairwell = make_stairwell(tree.estate_a, floors=6, per_floor=4)
     services.access_links_issue(households=Household.objects.filter(stairwell=stairwell))
     c = make_consultation(tree.estate_a, stairwell=stairwell)
@@ -341,16 +411,37 @@ def test_the_home_page_lists_open_consultations_in_scope(client, alice, charlie,
     assert consultation.title not in client.get("/").content.decode()
 
 
-def test_staff_add_a_plan_choice_question_and_bad_input_is_explained(client, alice, tree, stairwell):
-    c = make_consultation(tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.PLAN_CHOICE,
-                          open_it=False)
+def test_staff_add_a_plan_choice_question_and_bad_input_is_explained(
+    client, alice, tree, stairwell
+):
+    c = make_consultation(
+        tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.PLAN_CHOICE, open_it=False
+    )
     login(client, alice)
     url = reverse("consultations:question-add", args=[c.pk])
-    bad = client.post(url, {"text": "想改哪些？", "type": "multiple", "choices": "加装电梯\n屋面防水",
-                            "min_choices": 1, "max_choices": 5, "required": "on"})
+    bad = client.post(
+        url,
+        {
+            "text": "想改哪些？",
+            "type": "multiple",
+            "choices": "加装电梯\n屋面防水",
+            "min_choices": 1,
+            "max_choices": 5,
+            "required": "on",
+        },
+    )
     assert bad.status_code == 200 and "想改哪些？" in bad.content.decode()
-    good = client.post(url, {"text": "想改哪些？", "type": "multiple", "choices": "加装电梯\n屋面防水\n停车位",
-                             "min_choices": 1, "max_choices": 2, "required": "on"})
+    good = client.post(
+        url,
+        {
+            "text": "想改哪些？",
+            "type": "multiple",
+            "choices": "加装电梯\n屋面防水\n停车位",
+            "min_choices": 1,
+            "max_choices": 2,
+            "required": "on",
+        },
+    )
     assert good.status_code == 302
     question = c.questions.get(text="想改哪些？")
     assert question.max_choices == 2 and question.choices.count() == 3
@@ -360,12 +451,16 @@ def test_staff_publish_and_decide_through_the_pages(client, alice, consultation,
     vote(consultation, household, "yes")
     login(client, alice)
     client.post(reverse("consultations:transition", args=[consultation.pk, "close"]))
-    response = client.post(reverse("consultations:publish", args=[consultation.pk]),
-                           {"notice": "表决结果公示", "days": 7})
+    response = client.post(
+        reverse("consultations:publish", args=[consultation.pk]),
+        {"notice": "表决结果公示", "days": 7},
+    )
     assert response.status_code == 302
     consultation.refresh_from_db()
     assert consultation.status == "publicity"
-    page = client.post(reverse("consultations:transition", args=[consultation.pk, "decide"]), follow=True)
+    page = client.post(
+        reverse("consultations:transition", args=[consultation.pk, "decide"]), follow=True
+    )
     assert "msg-error" in page.content.decode()  # publicity has not ended yet
     consultation.refresh_from_db()
     assert consultation.status == "publicity"

@@ -10,7 +10,6 @@ pytestmark = pytest.mark.e2e
 OVERFLOW = "document.documentElement.scrollWidth"
 
 
-
 def test_a_phone_user_opens_an_estate_and_sees_its_buildings_without_sideways_scrolling(
     phone_page, live_server, alice, tree
 ):

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.e2e
 def resident_link(transactional_db, tree):
     cache.delete("consultations:bad-token:127.0.0.1")
     stairwell = make_stairwell(tree.estate_a, floors=6, per_floor=2)
-    household = Household.objects.filter(stairwell=stairwell).order_by("floor", "room_number").first()
+    household = (
+        Household.objects.filter(stairwell=stairwell).order_by("floor", "room_number").first()
+    )
     consultation = make_consultation(tree.estate_a, stairwell=stairwell, title="1单元加装电梯表决")
     _, token = services.access_link_issue(household=household)
     return consultation, household, token

@@ -20,7 +20,6 @@ def small_jpeg() -> bytes:
     return buffer.getvalue()
 
 
-
 def test_a_grid_worker_records_a_point_with_a_photo_on_a_phone(
     phone_page, live_server, tree, settings, tmp_path
 ):

@@ -19,18 +19,30 @@ from tests.projects.factories import (
 pytestmark = pytest.mark.e2e
 
 
-
-def test_the_battle_map_on_a_phone_opens_a_project_card(phone_page, live_server, alice, charlie, tree):
+def test_the_battle_map_on_a_phone_opens_a_project_card(
+    phone_page, live_server, alice, charlie, tree
+):
     today = timezone.localdate()
     programme = ProgrammeFactory(name="2024年综合改造一期", region=tree.district)
-    late = ProjectFactory(programme=programme, estate=tree.estate_a,
-                          status=Project.Status.UNDER_CONSTRUCTION,
-                          start_date=today - datetime.timedelta(days=60), planned_completion_date=None)
+    late = ProjectFactory(
+        programme=programme,
+        estate=tree.estate_a,
+        status=Project.Status.UNDER_CONSTRUCTION,
+        start_date=today - datetime.timedelta(days=60),
+        planned_completion_date=None,
+    )
     WorksItemFactory(project=late, budget=Decimal("1000"), progress=40)
     MilestoneFactory(project=late, name="施工进场", planned_date=today - datetime.timedelta(days=5))
-    ProjectFactory(programme=programme, estate=tree.estate_b, status=Project.Status.DESIGNING,
-                   start_date=None, planned_completion_date=None)
-    ProjectFactory(programme=programme, estate=tree.estate_c, start_date=None, planned_completion_date=None)
+    ProjectFactory(
+        programme=programme,
+        estate=tree.estate_b,
+        status=Project.Status.DESIGNING,
+        start_date=None,
+        planned_completion_date=None,
+    )
+    ProjectFactory(
+        programme=programme, estate=tree.estate_c, start_date=None, planned_completion_date=None
+    )
 
     page = phone_page
     login(page, live_server, "alice")

@@ -310,6 +310,8 @@ def test_the_home_page_reports_the_figures_of_the_users_scope(client, bob, tree)
     PointFactory(estate=tree.estate_c)
     client.force_login(bob)
     response = client.get("/")
-    panel = next(p for p in response.context["panels"] if p["template"] == "inspections/_home_panel.html")
+    panel = next(
+        p for p in response.context["panels"] if p["template"] == "inspections/_home_panel.html"
+    )
     assert panel["totals"]["found"] == 1 and panel["totals"]["demolished"] == 1
     assert 'id="inspections-panel"' in response.content.decode()

@@ -45,7 +45,10 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     estate = factory.SubFactory(EstateFactory, community=factory.LazyFunction(community_chain))
     # The programme covers the estate's city unless told otherwise.
     programme = factory.SubFactory(
-        ProgrammeFactory, region=factory.LazyAttribute(lambda o: o.factory_parent.estate.community.parent.parent.parent)
+        ProgrammeFactory,
+        region=factory.LazyAttribute(
+            lambda o: o.factory_parent.estate.community.parent.parent.parent
+        ),
     )
     official_name = "王建国"
     official_phone = "13900001111"

@@ -29,8 +29,13 @@ def programme(tree):
 
 @pytest.fixture
 def alices(programme, tree):
-    project = ProjectFactory(programme=programme, estate=tree.estate_a, status=Project.Status.ACCEPTING,
-                             start_date=TODAY - datetime.timedelta(days=100), planned_completion_date=None)
+    project = ProjectFactory(
+        programme=programme,
+        estate=tree.estate_a,
+        status=Project.Status.ACCEPTING,
+        start_date=TODAY - datetime.timedelta(days=100),
+        planned_completion_date=None,
+    )
     WorksItemFactory(project=project, budget=Decimal("300000"), progress=100)
     WorksItemFactory(project=project, budget=Decimal("100000"), progress=20)
     FundingLineFactory(project=project, amount=Decimal("400000"))
@@ -67,7 +72,12 @@ def test_charlie_gets_404_on_alices_project_and_its_reports_and_complaints(charl
     report = ProgressReport.objects.create(project=alices, report_date=TODAY)
     complaint = alices.complaints.get()
     assert client.get(f"/api/v1/projects/{alices.pk}/").status_code == 404
-    assert client.post(f"/api/v1/projects/{alices.pk}/transition/", {"to_status": "completed"}).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/projects/{alices.pk}/transition/", {"to_status": "completed"}
+        ).status_code
+        == 404
+    )
     assert client.post(f"/api/v1/projects/{alices.pk}/acceptance/", {}).status_code == 404
     assert client.patch(f"/api/v1/projects/{alices.pk}/", {"contractor": "x"}).status_code == 404
     assert client.get(f"/api/v1/progress-reports/{report.pk}/").status_code == 404
@@ -84,18 +94,34 @@ def test_lists_leave_out_other_streets(charlie, alices, charlies):
 
 def test_charlie_cannot_file_a_complaint_or_report_on_alices_project(charlie, alices):
     client = api(charlie)
-    r = client.post("/api/v1/complaints/", {"project": alices.pk, "received_on": TODAY.isoformat(),
-                                            "channel": "hotline", "category": "noise", "text": "x"})
+    r = client.post(
+        "/api/v1/complaints/",
+        {
+            "project": alices.pk,
+            "received_on": TODAY.isoformat(),
+            "channel": "hotline",
+            "category": "noise",
+            "text": "x",
+        },
+    )
     assert r.status_code == 400 and "project" in r.json()
-    r = client.post("/api/v1/progress-reports/", {"project": alices.pk, "report_date": TODAY.isoformat(),
-                                                  "note": "x"}, format="json")
+    r = client.post(
+        "/api/v1/progress-reports/",
+        {"project": alices.pk, "report_date": TODAY.isoformat(), "note": "x"},
+        format="json",
+    )
     assert r.status_code == 400 and "project" in r.json()
 
 
 def test_the_bureau_reads_everything_and_writes_nothing(diana, alices, charlies):
     client = api(diana)
     assert ids(client.get("/api/v1/projects/")) == {alices.pk, charlies.pk}
-    assert client.post(f"/api/v1/projects/{alices.pk}/transition/", {"to_status": "completed"}).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/projects/{alices.pk}/transition/", {"to_status": "completed"}
+        ).status_code
+        == 403
+    )
 
 
 def test_filters_by_programme_status_region_and_overdue(alice, alices, programme, tree):
@@ -106,20 +132,39 @@ def test_filters_by_programme_status_region_and_overdue(alice, alices, programme
     assert ids(client.get("/api/v1/projects/", {"overdue": "false"})) == {calm.pk, other.pk}
     assert ids(client.get("/api/v1/projects/", {"status": "accepting"})) == {alices.pk}
     assert ids(client.get("/api/v1/projects/", {"programme": programme.pk})) == {alices.pk, calm.pk}
-    assert ids(client.get("/api/v1/projects/", {"region_id": tree.rihui2.pk})) == {calm.pk, other.pk}
+    assert ids(client.get("/api/v1/projects/", {"region_id": tree.rihui2.pk})) == {
+        calm.pk,
+        other.pk,
+    }
 
 
 def test_transition_and_acceptance_actions_apply_the_gate(alice, alices):
     client = api(alice)
     r = client.post(f"/api/v1/projects/{alices.pk}/transition/", {"to_status": "completed"})
-    assert r.status_code == 400 and "professional acceptance" in str(r.json()) or "专业验收" in str(r.json())
-    r = client.post(f"/api/v1/projects/{alices.pk}/acceptance/", {
-        "acceptance_date": TODAY.isoformat(), "acceptance_result": "passed", "satisfaction_rate": "79.99"})
+    assert (
+        r.status_code == 400
+        and "professional acceptance" in str(r.json())
+        or "专业验收" in str(r.json())
+    )
+    r = client.post(
+        f"/api/v1/projects/{alices.pk}/acceptance/",
+        {
+            "acceptance_date": TODAY.isoformat(),
+            "acceptance_result": "passed",
+            "satisfaction_rate": "79.99",
+        },
+    )
     assert r.status_code == 200
     r = client.post(f"/api/v1/projects/{alices.pk}/transition/", {"to_status": "completed"})
     assert r.status_code == 400
-    client.post(f"/api/v1/projects/{alices.pk}/acceptance/", {
-        "acceptance_date": TODAY.isoformat(), "acceptance_result": "passed", "satisfaction_rate": "80"})
+    client.post(
+        f"/api/v1/projects/{alices.pk}/acceptance/",
+        {
+            "acceptance_date": TODAY.isoformat(),
+            "acceptance_result": "passed",
+            "satisfaction_rate": "80",
+        },
+    )
     r = client.post(f"/api/v1/projects/{alices.pk}/transition/", {"to_status": "completed"})
     assert r.status_code == 200 and r.json()["status"] == "completed"
 
@@ -132,15 +177,34 @@ def test_a_refused_transition_says_why(alice, charlies, alices):
 
 def test_creating_a_project_via_the_api_checks_dates_and_duplicates(alice, alices, programme, tree):
     client = api(alice)
-    r = client.post("/api/v1/projects/", {"programme": programme.pk, "estate": tree.estate_a.pk,
-                                          "official_name": "王"}, format="json")
+    r = client.post(
+        "/api/v1/projects/",
+        {"programme": programme.pk, "estate": tree.estate_a.pk, "official_name": "王"},
+        format="json",
+    )
     assert r.status_code == 400
-    r = client.post("/api/v1/projects/", {"programme": programme.pk, "estate": tree.estate_b.pk,
-                                          "official_name": "王", "start_date": "2024-05-01",
-                                          "planned_completion_date": "2024-01-01"}, format="json")
+    r = client.post(
+        "/api/v1/projects/",
+        {
+            "programme": programme.pk,
+            "estate": tree.estate_b.pk,
+            "official_name": "王",
+            "start_date": "2024-05-01",
+            "planned_completion_date": "2024-01-01",
+        },
+        format="json",
+    )
     assert r.status_code == 400
-    r = client.post("/api/v1/projects/", {"programme": programme.pk, "estate": tree.estate_b.pk,
-                                          "official_name": "王", "status": "completed"}, format="json")
+    r = client.post(
+        "/api/v1/projects/",
+        {
+            "programme": programme.pk,
+            "estate": tree.estate_b.pk,
+            "official_name": "王",
+            "status": "completed",
+        },
+        format="json",
+    )
     assert r.status_code == 201 and r.json()["status"] == "planned"
 
 
@@ -152,9 +216,17 @@ def _png():
 
 def test_a_progress_report_via_the_api_with_progress_and_photos(bob, alices):
     item = alices.works_items.order_by("pk").last()
-    r = api(bob).post("/api/v1/progress-reports/", {
-        "project": alices.pk, "report_date": TODAY.isoformat(), "note": "进展",
-        "progress": f'{{"{item.pk}": 70}}', "upload": [_png()]}, format="multipart")
+    r = api(bob).post(
+        "/api/v1/progress-reports/",
+        {
+            "project": alices.pk,
+            "report_date": TODAY.isoformat(),
+            "note": "进展",
+            "progress": f'{{"{item.pk}": 70}}',
+            "upload": [_png()],
+        },
+        format="multipart",
+    )
     assert r.status_code == 201, r.json()
     assert r.json()["entries"] == [{"works_item": item.pk, "progress": 70}]
     assert len(r.json()["photos"]) == 1
@@ -165,25 +237,43 @@ def test_a_progress_report_via_the_api_with_progress_and_photos(bob, alices):
 def test_a_progress_report_via_the_api_refuses_bad_progress_and_non_images(alice, alices):
     item = alices.works_items.first()
     client = api(alice)
-    r = client.post("/api/v1/progress-reports/", {"project": alices.pk, "report_date": TODAY.isoformat(),
-                                                  "progress": {str(item.pk): 101}}, format="json")
+    r = client.post(
+        "/api/v1/progress-reports/",
+        {"project": alices.pk, "report_date": TODAY.isoformat(), "progress": {str(item.pk): 101}},
+        format="json",
+    )
     assert r.status_code == 400 and "progress" in r.json()
     fake = SimpleUploadedFile("x.jpg", b"hello", content_type="image/jpeg")
-    r = client.post("/api/v1/progress-reports/", {"project": alices.pk, "report_date": TODAY.isoformat(),
-                                                  "upload": [fake]}, format="multipart")
+    r = client.post(
+        "/api/v1/progress-reports/",
+        {"project": alices.pk, "report_date": TODAY.isoformat(), "upload": [fake]},
+        format="multipart",
+    )
     assert r.status_code == 400 and "photos" in r.json()
     assert not ProgressReport.objects.exists()
 
 
 def test_complaints_are_filed_and_resolved(alice, alices):
     client = api(alice)
-    r = client.post("/api/v1/complaints/", {"project": alices.pk, "received_on": TODAY.isoformat(),
-                                            "channel": "hotline", "category": "safety", "text": "脚手架不稳"})
+    r = client.post(
+        "/api/v1/complaints/",
+        {
+            "project": alices.pk,
+            "received_on": TODAY.isoformat(),
+            "channel": "hotline",
+            "category": "safety",
+            "text": "脚手架不稳",
+        },
+    )
     assert r.status_code == 201
     pk = r.json()["id"]
-    r = client.post(f"/api/v1/complaints/{pk}/resolve/", {"resolved_on": TODAY.isoformat(), "reply": "已加固"})
+    r = client.post(
+        f"/api/v1/complaints/{pk}/resolve/", {"resolved_on": TODAY.isoformat(), "reply": "已加固"}
+    )
     assert r.status_code == 200 and r.json()["resolved_on"] == TODAY.isoformat()
-    assert ids(client.get("/api/v1/complaints/", {"is_open": "true"})) == {alices.complaints.exclude(pk=pk).get().pk}
+    assert ids(client.get("/api/v1/complaints/", {"is_open": "true"})) == {
+        alices.complaints.exclude(pk=pk).get().pk
+    }
     assert Complaint.objects.get(pk=pk).reply == "已加固"
 
 
@@ -195,7 +285,9 @@ def test_programmes_include_the_ones_covering_the_users_street(alice, charlie, p
     assert ids(api(charlie).get("/api/v1/programmes/")) == {programme.pk, other.pk}
 
 
-def test_lists_cost_a_bounded_number_of_queries(alice, programme, tree, django_assert_max_num_queries):
+def test_lists_cost_a_bounded_number_of_queries(
+    alice, programme, tree, django_assert_max_num_queries
+):
     from tests.communities.factories import EstateFactory
 
     for _n in range(20):
@@ -206,8 +298,12 @@ def test_lists_cost_a_bounded_number_of_queries(alice, programme, tree, django_a
         ComplaintFactory(project=project)
         ProgressReport.objects.create(project=project, report_date=TODAY)
     client = api(alice)
-    for url in ("/api/v1/projects/", "/api/v1/complaints/", "/api/v1/progress-reports/",
-                "/api/v1/programmes/"):
+    for url in (
+        "/api/v1/projects/",
+        "/api/v1/complaints/",
+        "/api/v1/progress-reports/",
+        "/api/v1/programmes/",
+    ):
         with django_assert_max_num_queries(10):
             r = client.get(url)
         assert r.status_code == 200
@@ -216,5 +312,9 @@ def test_lists_cost_a_bounded_number_of_queries(alice, programme, tree, django_a
 
 
 def test_the_officials_phone_is_masked_for_readers_without_personal_access(alice, diana, alices):
-    assert api(alice).get(f"/api/v1/projects/{alices.pk}/").json()["official_phone"] == "13900001111"
-    assert api(diana).get(f"/api/v1/projects/{alices.pk}/").json()["official_phone"] == "139****1111"
+    assert (
+        api(alice).get(f"/api/v1/projects/{alices.pk}/").json()["official_phone"] == "13900001111"
+    )
+    assert (
+        api(diana).get(f"/api/v1/projects/{alices.pk}/").json()["official_phone"] == "139****1111"
+    )

@@ -33,13 +33,21 @@ def programme(tree):
 def alices(programme, tree):
     """alice's project (斜土街道, estate_a) with works, funding, an overdue milestone and an old
     complaint."""
-    project = ProjectFactory(programme=programme, estate=tree.estate_a, status=Project.Status.UNDER_CONSTRUCTION,
-                             start_date=TODAY - datetime.timedelta(days=100),
-                             planned_completion_date=TODAY + datetime.timedelta(days=100))
+    project = ProjectFactory(
+        programme=programme,
+        estate=tree.estate_a,
+        status=Project.Status.UNDER_CONSTRUCTION,
+        start_date=TODAY - datetime.timedelta(days=100),
+        planned_completion_date=TODAY + datetime.timedelta(days=100),
+    )
     WorksItemFactory(project=project, budget=Decimal("300000"), progress=100)
-    WorksItemFactory(project=project, works_type=works_type("facades"), budget=Decimal("100000"), progress=20)
+    WorksItemFactory(
+        project=project, works_type=works_type("facades"), budget=Decimal("100000"), progress=20
+    )
     FundingLineFactory(project=project, amount=Decimal("350000"))
-    MilestoneFactory(project=project, name="施工进场", planned_date=TODAY - datetime.timedelta(days=10))
+    MilestoneFactory(
+        project=project, name="施工进场", planned_date=TODAY - datetime.timedelta(days=10)
+    )
     ComplaintFactory(project=project, received_on=TODAY - datetime.timedelta(days=30))
     return project
 
@@ -104,7 +112,9 @@ def test_a_grid_worker_reads_but_cannot_edit(client, bob, alices):
     assert client.get(reverse("projects:report-create", args=[alices.pk])).status_code == 200
 
 
-def test_the_project_list_filters_by_status_programme_region_and_overdue(client, alice, alices, programme, tree):
+def test_the_project_list_filters_by_status_programme_region_and_overdue(
+    client, alice, alices, programme, tree
+):
     calm = ProjectFactory(programme=programme, estate=tree.estate_b)
     client.force_login(alice)
     url = reverse("projects:list")
@@ -121,7 +131,9 @@ def test_the_project_list_filters_by_status_programme_region_and_overdue(client,
     assert calm
 
 
-def test_the_project_list_pages_with_a_bounded_number_of_queries(client, alice, programme, tree, django_assert_max_num_queries):
+def test_the_project_list_pages_with_a_bounded_number_of_queries(
+    client, alice, programme, tree, django_assert_max_num_queries
+):
     from tests.communities.factories import EstateFactory
 
     for _n in range(30):
@@ -141,9 +153,17 @@ def test_the_project_list_pages_with_a_bounded_number_of_queries(client, alice, 
         client.get(reverse("projects:strikes"))
 
 
-def test_the_overview_counts_targets_started_completed_households_and_investment(client, alice, alices, programme, tree):
-    ProjectFactory(programme=programme, estate=tree.estate_b, status=Project.Status.COMPLETED,
-                   acceptance_result="passed", satisfaction_rate=90, households_covered=30)
+def test_the_overview_counts_targets_started_completed_households_and_investment(
+    client, alice, alices, programme, tree
+):
+    ProjectFactory(
+        programme=programme,
+        estate=tree.estate_b,
+        status=Project.Status.COMPLETED,
+        acceptance_result="passed",
+        satisfaction_rate=90,
+        households_covered=30,
+    )
     client.force_login(alice)
     [shown] = client.get(reverse("projects:overview")).context["programmes"]
     assert (shown.project_count, shown.started, shown.completed) == (2, 2, 1)
@@ -164,7 +184,9 @@ def test_the_battle_map_colours_cards_and_sorts_by_progress(client, alice, alice
 
 def test_a_refused_transition_redisplays_with_the_reason(client, alice, alices):
     client.force_login(alice)
-    response = client.post(reverse("projects:transition", args=[alices.pk]), {"to_status": "completed"})
+    response = client.post(
+        reverse("projects:transition", args=[alices.pk]), {"to_status": "completed"}
+    )
     assert response.status_code == 200
     assert "不能" in response.content.decode() or "cannot" in response.content.decode()
     alices.refresh_from_db()
@@ -173,7 +195,9 @@ def test_a_refused_transition_redisplays_with_the_reason(client, alice, alices):
 
 def test_an_allowed_transition_redirects_with_a_message(client, alice, alices):
     client.force_login(alice)
-    response = client.post(reverse("projects:transition", args=[alices.pk]), {"to_status": "accepting"}, follow=True)
+    response = client.post(
+        reverse("projects:transition", args=[alices.pk]), {"to_status": "accepting"}, follow=True
+    )
     assert response.redirect_chain
     alices.refresh_from_db()
     assert alices.status == Project.Status.ACCEPTING
@@ -181,44 +205,72 @@ def test_an_allowed_transition_redirects_with_a_message(client, alice, alices):
 
 def test_forms_refuse_bad_input_and_keep_it(client, alice, alices):
     client.force_login(alice)
-    response = client.post(reverse("projects:works-create", args=[alices.pk]), {
-        "works_type": works_type("roads").pk, "quantity": "-5", "unit": "m2", "budget": "1000", "progress": "150",
-    })
+    response = client.post(
+        reverse("projects:works-create", args=[alices.pk]),
+        {
+            "works_type": works_type("roads").pk,
+            "quantity": "-5",
+            "unit": "m2",
+            "budget": "1000",
+            "progress": "150",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert "quantity" in form.errors and "progress" in form.errors
     assert 'value="-5"' in response.content.decode()
     assert WorksItem.objects.filter(project=alices).count() == 2
 
-    response = client.post(reverse("projects:funding-create", args=[alices.pk]), {"source": "district", "amount": "-1"})
+    response = client.post(
+        reverse("projects:funding-create", args=[alices.pk]), {"source": "district", "amount": "-1"}
+    )
     assert "amount" in response.context["form"].errors
     assert not FundingLine.objects.filter(project=alices, source="district").exists()
 
-    response = client.post(reverse("projects:edit", args=[alices.pk]), {
-        "official_name": "王建国", "start_date": "2024-05-01", "planned_completion_date": "2024-04-01",
-        "buildings_covered": 1, "households_covered": 1,
-    })
+    response = client.post(
+        reverse("projects:edit", args=[alices.pk]),
+        {
+            "official_name": "王建国",
+            "start_date": "2024-05-01",
+            "planned_completion_date": "2024-04-01",
+            "buildings_covered": 1,
+            "households_covered": 1,
+        },
+    )
     assert response.status_code == 200 and response.context["form"].errors
 
-    response = client.post(reverse("projects:complaint-create", args=[alices.pk]), {
-        "received_on": "2024-05-02", "channel": "hotline", "category": "noise", "text": "吵",
-        "resolved_on": "2024-05-01", "reply": "好",
-    })
+    response = client.post(
+        reverse("projects:complaint-create", args=[alices.pk]),
+        {
+            "received_on": "2024-05-02",
+            "channel": "hotline",
+            "category": "noise",
+            "text": "吵",
+            "resolved_on": "2024-05-01",
+            "reply": "好",
+        },
+    )
     assert response.status_code == 200 and response.context["form"].errors
     assert Complaint.objects.filter(project=alices).count() == 1
 
 
 def test_adding_rows_through_the_forms(client, alice, alices):
     client.force_login(alice)
-    r = client.post(reverse("projects:milestone-create", args=[alices.pk]),
-                    {"name": "竣工验收", "planned_date": "2030-01-01", "sort_order": 1})
+    r = client.post(
+        reverse("projects:milestone-create", args=[alices.pk]),
+        {"name": "竣工验收", "planned_date": "2030-01-01", "sort_order": 1},
+    )
     assert r.status_code == 302 and Milestone.objects.filter(name="竣工验收").exists()
-    r = client.post(reverse("projects:funding-create", args=[alices.pk]),
-                    {"source": "residents", "amount": "50000", "per_household": "1041.67"})
+    r = client.post(
+        reverse("projects:funding-create", args=[alices.pk]),
+        {"source": "residents", "amount": "50000", "per_household": "1041.67"},
+    )
     assert r.status_code == 302
     complaint = alices.complaints.get()
-    r = client.post(reverse("projects:complaint-resolve", args=[alices.pk, complaint.pk]),
-                    {"resolved_on": TODAY.isoformat(), "reply": "已协调施工单位调整作业时间"})
+    r = client.post(
+        reverse("projects:complaint-resolve", args=[alices.pk, complaint.pk]),
+        {"resolved_on": TODAY.isoformat(), "reply": "已协调施工单位调整作业时间"},
+    )
     assert r.status_code == 302
     complaint.refresh_from_db()
     assert complaint.resolved_on == TODAY
@@ -227,11 +279,21 @@ def test_adding_rows_through_the_forms(client, alice, alices):
 def test_completion_without_acceptance_is_refused_on_the_page(client, alice, alices):
     Project.objects.filter(pk=alices.pk).update(status=Project.Status.ACCEPTING)
     client.force_login(alice)
-    response = client.post(reverse("projects:transition", args=[alices.pk]), {"to_status": "completed"})
+    response = client.post(
+        reverse("projects:transition", args=[alices.pk]), {"to_status": "completed"}
+    )
     assert response.status_code == 200 and response.context["form"].non_field_errors()
-    client.post(reverse("projects:acceptance", args=[alices.pk]), {
-        "acceptance_date": TODAY.isoformat(), "acceptance_result": "passed", "satisfaction_rate": "88"})
-    response = client.post(reverse("projects:transition", args=[alices.pk]), {"to_status": "completed"})
+    client.post(
+        reverse("projects:acceptance", args=[alices.pk]),
+        {
+            "acceptance_date": TODAY.isoformat(),
+            "acceptance_result": "passed",
+            "satisfaction_rate": "88",
+        },
+    )
+    response = client.post(
+        reverse("projects:transition", args=[alices.pk]), {"to_status": "completed"}
+    )
     assert response.status_code == 302
     alices.refresh_from_db()
     assert alices.status == Project.Status.COMPLETED
@@ -239,8 +301,14 @@ def test_completion_without_acceptance_is_refused_on_the_page(client, alice, ali
 
 def test_a_satisfaction_rate_over_100_is_refused(client, alice, alices):
     client.force_login(alice)
-    response = client.post(reverse("projects:acceptance", args=[alices.pk]), {
-        "acceptance_date": TODAY.isoformat(), "acceptance_result": "passed", "satisfaction_rate": "120"})
+    response = client.post(
+        reverse("projects:acceptance", args=[alices.pk]),
+        {
+            "acceptance_date": TODAY.isoformat(),
+            "acceptance_result": "passed",
+            "satisfaction_rate": "120",
+        },
+    )
     assert "satisfaction_rate" in response.context["form"].errors
 
 
@@ -253,8 +321,12 @@ def _jpeg(name="p.jpg"):
 def test_a_progress_report_with_photos_from_a_phone(client, bob, alices):
     client.force_login(bob)
     items = list(alices.works_items.all())
-    data = {"report_date": TODAY.isoformat(), "note": "屋面完成", f"item_{items[1].pk}": "60",
-            "photos": [_jpeg("a.jpg"), _jpeg("b.jpg")]}
+    data = {
+        "report_date": TODAY.isoformat(),
+        "note": "屋面完成",
+        f"item_{items[1].pk}": "60",
+        "photos": [_jpeg("a.jpg"), _jpeg("b.jpg")],
+    }
     response = client.post(reverse("projects:report-create", args=[alices.pk]), data)
     assert response.status_code == 302
     report = ProgressReport.objects.get(project=alices)
@@ -268,8 +340,10 @@ def test_a_progress_report_with_photos_from_a_phone(client, bob, alices):
 def test_a_progress_report_with_a_non_image_is_refused_and_saves_nothing(client, alice, alices):
     client.force_login(alice)
     fake = SimpleUploadedFile("virus.png", b"MZ not a png", content_type="image/png")
-    response = client.post(reverse("projects:report-create", args=[alices.pk]),
-                           {"report_date": TODAY.isoformat(), "photos": [fake]})
+    response = client.post(
+        reverse("projects:report-create", args=[alices.pk]),
+        {"report_date": TODAY.isoformat(), "photos": [fake]},
+    )
     assert response.status_code == 200
     assert "virus.png" in response.content.decode()
     assert not ProgressReport.objects.exists()
@@ -277,13 +351,27 @@ def test_a_progress_report_with_a_non_image_is_refused_and_saves_nothing(client,
 
 def test_creating_a_project_offers_only_estates_in_scope(client, alice, charlie, programme, tree):
     client.force_login(alice)
-    response = client.post(reverse("projects:create"), {
-        "programme": programme.pk, "estate": tree.estate_c.pk, "official_name": "王建国",
-        "buildings_covered": 1, "households_covered": 10})
+    response = client.post(
+        reverse("projects:create"),
+        {
+            "programme": programme.pk,
+            "estate": tree.estate_c.pk,
+            "official_name": "王建国",
+            "buildings_covered": 1,
+            "households_covered": 10,
+        },
+    )
     assert "estate" in response.context["form"].errors
-    response = client.post(reverse("projects:create"), {
-        "programme": programme.pk, "estate": tree.estate_b.pk, "official_name": "王建国",
-        "buildings_covered": 1, "households_covered": 10})
+    response = client.post(
+        reverse("projects:create"),
+        {
+            "programme": programme.pk,
+            "estate": tree.estate_b.pk,
+            "official_name": "王建国",
+            "buildings_covered": 1,
+            "households_covered": 10,
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     assert Project.objects.get(estate=tree.estate_b).status == Project.Status.PLANNED
 
@@ -297,14 +385,25 @@ def test_the_menu_links_the_project_pages(client, alice):
 
 def test_programmes_are_created_in_scope_and_validated(client, alice, charlie, tree):
     client.force_login(alice)
-    data = {"name": "2025年一期", "year": 2025, "region": tree.xietu.pk, "target_estates": 3,
-            "target_households": 100, "target_investment": "1000000", "satisfaction_threshold": "120"}
+    data = {
+        "name": "2025年一期",
+        "year": 2025,
+        "region": tree.xietu.pk,
+        "target_estates": 3,
+        "target_households": 100,
+        "target_investment": "1000000",
+        "satisfaction_threshold": "120",
+    }
     response = client.post(reverse("projects:programme-create"), data)
     assert "satisfaction_threshold" in response.context["form"].errors
-    response = client.post(reverse("projects:programme-create"), {**data, "region": tree.fenglin.pk,
-                                                                  "satisfaction_threshold": "80"})
+    response = client.post(
+        reverse("projects:programme-create"),
+        {**data, "region": tree.fenglin.pk, "satisfaction_threshold": "80"},
+    )
     assert "region" in response.context["form"].errors
-    response = client.post(reverse("projects:programme-create"), {**data, "satisfaction_threshold": "80"})
+    response = client.post(
+        reverse("projects:programme-create"), {**data, "satisfaction_threshold": "80"}
+    )
     assert response.status_code == 302
     from projects.models import Programme
 
@@ -315,10 +414,14 @@ def test_programmes_are_created_in_scope_and_validated(client, alice, charlie, t
     assert "2025年一期" not in client.get(reverse("projects:overview")).content.decode()
 
 
-def test_the_project_detail_costs_a_bounded_number_of_queries(client, alice, alices, django_assert_max_num_queries):
+def test_the_project_detail_costs_a_bounded_number_of_queries(
+    client, alice, alices, django_assert_max_num_queries
+):
     items = list(alices.works_items.all())
     for n in range(15):
-        report = ProgressReport.objects.create(project=alices, report_date=TODAY - datetime.timedelta(days=n))
+        report = ProgressReport.objects.create(
+            project=alices, report_date=TODAY - datetime.timedelta(days=n)
+        )
         for item in items:
             report.entries.create(works_item=item, progress=n)
         report.photos.create(image="projects/progress/x.jpg")
@@ -335,13 +438,19 @@ def test_the_bureau_sees_the_officials_phone_masked(client, diana, alices):
     assert "139****1111" in body and "13900001111" not in body
 
 
-def test_the_home_panel_counts_projects_and_names_overdue_ones_in_scope(client, alice, charlie, alices, charlies):
+def test_the_home_panel_counts_projects_and_names_overdue_ones_in_scope(
+    client, alice, charlie, alices, charlies
+):
     response = page(client, alice, "/")
-    panel = next(p for p in response.context["panels"] if p["template"] == "projects/_home_panel.html")
+    panel = next(
+        p for p in response.context["panels"] if p["template"] == "projects/_home_panel.html"
+    )
     assert panel["project_counts"]["overdue"] == 1 and panel["overdue_projects"] == [alices]
     assert f'href="/projects/{alices.pk}/"' in response.content.decode()
     client.force_login(charlie)
     response = client.get("/")
-    panel = next(p for p in response.context["panels"] if p["template"] == "projects/_home_panel.html")
+    panel = next(
+        p for p in response.context["panels"] if p["template"] == "projects/_home_panel.html"
+    )
     assert panel["project_counts"]["total"] == 1 and panel["overdue_projects"] == []
     assert f'href="/projects/{alices.pk}/"' not in response.content.decode()

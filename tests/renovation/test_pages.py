@@ -13,7 +13,9 @@ def test_the_login_page_speaks_chinese_by_default(client, db):
 
 
 def test_the_language_switch_turns_the_portal_into_english(client, db):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, follow=True)
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, follow=True
+    )
     assert "Staff log in" in response.content.decode()
 
 
@@ -32,9 +34,16 @@ def test_production_refuses_the_development_secret_key():
     env = {**os.environ, "DEBUG": "false", "SECRET_KEY": ""}
     env.pop("SECRET_KEY")
     result = subprocess.run(
-        [sys.executable, "-c", "import django; from django.conf import settings; settings.INSTALLED_APPS"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "renovation.settings"},
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; settings.INSTALLED_APPS",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "renovation.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -44,7 +53,11 @@ def test_a_malformed_setting_names_the_variable():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "renovation.settings", "CONN_MAX_AGE": "forever"}
     result = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; settings.INSTALLED_APPS"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "CONN_MAX_AGE" in result.stderr

@@ -11,9 +11,20 @@ def test_the_openapi_schema_generates_and_validates_without_warnings(tmp_path):
     # generation would hide (or double) them.
     out = tmp_path / "schema.yml"
     result = subprocess.run(
-        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", str(out)],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "renovation.settings"},
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "manage.py",
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--file",
+            str(out),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "renovation.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     schema = out.read_text()

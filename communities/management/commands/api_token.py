@@ -10,8 +10,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--reset", action="store_true",
-                            help="Replace the existing token (the old one stops working).")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Replace the existing token (the old one stops working).",
+        )
 
     def handle(self, *args, username, reset=False, **options):
         try:
@@ -25,5 +28,7 @@ class Command(BaseCommand):
         token, _created = Token.objects.get_or_create(user=user)
         if not user.is_superuser and not user.memberships.exists():
             # The token works but scoping gives it nothing to see; say so where it is read.
-            self.stderr.write(f"Note: {username!r} holds no membership, so the API shows it nothing.")
+            self.stderr.write(
+                f"Note: {username!r} holds no membership, so the API shows it nothing."
+            )
         self.stdout.write(token.key)

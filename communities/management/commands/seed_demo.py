@@ -19,18 +19,33 @@ class Command(BaseCommand):
     help = "Load the deterministic demo city (and each app's demo data); print the demo logins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing (but print the logins) if any region exists.")
-        parser.add_argument("--households", type=int, default=0, metavar="N",
-                            help="Add generated estates until N households exist (benchmarks).")
-        parser.add_argument("--registry-only", action="store_true",
-                            help="Load the registry and staff only, not the other apps' demo data.")
-        parser.add_argument("--flush", action="store_true",
-                            help="First delete the registry, everything that hangs on it in "
-                                 "other apps, and the demo accounts.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the logins) if any region exists.",
+        )
+        parser.add_argument(
+            "--households",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Add generated estates until N households exist (benchmarks).",
+        )
+        parser.add_argument(
+            "--registry-only",
+            action="store_true",
+            help="Load the registry and staff only, not the other apps' demo data.",
+        )
+        parser.add_argument(
+            "--flush",
+            action="store_true",
+            help="First delete the registry, everything that hangs on it in "
+            "other apps, and the demo accounts.",
+        )
 
-    def handle(self, *args, if_empty=False, households=0, flush=False, registry_only=False,
-               **options):
+    def handle(
+        self, *args, if_empty=False, households=0, flush=False, registry_only=False, **options
+    ):
         if households < 0:
             raise CommandError("--households must be zero or more.")
         if flush:
@@ -68,8 +83,10 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     seed(stdout=self.stdout)
             except Exception:  # noqa: BLE001 - any failure of another app's demo is reported
-                self.stderr.write(f"The demo data of {config.label} failed and was left out:\n"
-                                  + traceback.format_exc())
+                self.stderr.write(
+                    f"The demo data of {config.label} failed and was left out:\n"
+                    + traceback.format_exc()
+                )
 
     def print_logins(self):
         rows = demo.staff_table()
@@ -84,7 +101,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins ({site}/accounts/login/):")
         self.stdout.write(line)
         for i, row in enumerate([header, *rows]):
-            cells = [f" {cell}{' ' * (w - _width(cell))} " for cell, w in zip(row, widths, strict=True)]
+            cells = [
+                f" {cell}{' ' * (w - _width(cell))} " for cell, w in zip(row, widths, strict=True)
+            ]
             self.stdout.write("|" + "|".join(cells) + "|")
             if i == 0:
                 self.stdout.write(line)
