@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,25 +15,10 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from communities import forms, importing, selectors, services
 from communities.models import Building, Estate, Household, Stairwell
 from renovation import access
-from renovation.views import PermRequiredMixin, ScopedMixin
+from renovation.api import scoped_get_or_404
+from renovation.views import PermRequiredMixin, ScopedMixin, add_service_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def add_validation_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def scoped_or_404(user, model, pk, perm=access.VIEW, **related):
-    qs = access.scope_queryset(user, model.objects.all(), perm)
-    if related:
-        qs = qs.select_related(*related.get("select", ()))
-    return get_object_or_404(qs, pk=pk)
 
 
 class EstateListView(LoginRequiredMixin, ListView):
@@ -116,7 +101,7 @@ class ServiceFormMixin:
                 user=self.request.user, **{self.model._meta.model_name: obj}
             )
         except ValidationError as error:
-            add_validation_error(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved: %(obj)s.") % {"obj": self.object})
         return redirect(self.get_success_url())
@@ -164,7 +149,9 @@ class BuildingCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.estate = scoped_or_404(request.user, Estate, kwargs["pk"], access.MANAGE)
+            self.estate = scoped_get_or_404(
+                request.user, Estate.objects.all(), access.MANAGE, pk=kwargs["pk"]
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -199,8 +186,11 @@ class StairwellCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.building = scoped_or_404(
-                request.user, Building, kwargs["pk"], access.MANAGE, select=("estate",)
+            self.building = scoped_get_or_404(
+                request.user,
+                Building.objects.select_related("estate"),
+                access.MANAGE,
+                pk=kwargs["pk"],
             )
             self.estate = self.building.estate
         return super().dispatch(request, *args, **kwargs)
@@ -282,7 +272,7 @@ class HouseholdFormMixin(ServiceFormMixin):
                 user=self.request.user, household=household, owners=owners, delete_owners=deleted
             )
         except ValidationError as error:
-            add_validation_error(form, error)
+            add_service_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         messages.success(self.request, _("Saved: %(obj)s.") % {"obj": self.object})
         return redirect(self.get_success_url())
@@ -294,12 +284,11 @@ class HouseholdFormMixin(ServiceFormMixin):
 class HouseholdCreateView(LoginRequiredMixin, HouseholdFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.stairwell = scoped_or_404(
+            self.stairwell = scoped_get_or_404(
                 request.user,
-                Stairwell,
-                kwargs["pk"],
+                Stairwell.objects.select_related("building__estate__community"),
                 access.MANAGE,
-                select=("building__estate__community",),
+                pk=kwargs["pk"],
             )
             self.estate = self.stairwell.building.estate
         return super().dispatch(request, *args, **kwargs)

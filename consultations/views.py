@@ -46,7 +46,7 @@ from consultations.models import (
 )
 from renovation import access
 from renovation.api import scoped_get_or_404
-from renovation.views import require_perm
+from renovation.views import add_service_errors, require_perm
 
 SESSION_HOUSEHOLD = "consultations_household"
 SESSION_LINK = "consultations_link"
@@ -66,14 +66,6 @@ def _consultation(request, pk, perm=access.VIEW) -> Consultation:
 
 def _questions(consultation):
     return list(consultation.questions.prefetch_related("choices"))
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,7 +103,7 @@ def consultation_create(request):
         try:
             consultation = services.consultation_create(created_by=request.user, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Consultation created as a draft. Add questions, then open it.")
@@ -131,7 +123,7 @@ def consultation_edit(request, pk):
         try:
             services.consultation_update(consultation=consultation, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("consultations:detail", pk=pk)
@@ -197,7 +189,7 @@ def consultation_publish(request, pk):
                 days=form.cleaned_data["days"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The result is published; objections can now be lodged."))
             return redirect("consultations:detail", pk=pk)
@@ -291,7 +283,7 @@ def question_edit(request, pk, question_pk=None):
                 help_text=data["help_text"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Question saved."))
             return redirect("consultations:detail", pk=pk)
@@ -799,7 +791,7 @@ def _resident_result(request, household, consultation):
                 consultation=consultation, household=household, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your objection has been lodged; staff will answer it."))
             return redirect("consultations:resident-consultation", pk=consultation.pk)

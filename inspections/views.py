@@ -20,17 +20,7 @@ from inspections.forms import PatrolForm, PointForm, TransitionForm
 from inspections.models import Patrol, Point, Status
 from renovation import access
 from renovation.api import scoped_get_or_404
-from renovation.views import PermRequiredMixin, ScopedMixin
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Puts a service's ValidationError onto the form, field by field where it can."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
+from renovation.views import PermRequiredMixin, ScopedMixin, add_service_errors
 
 # What the button for each next step says (an action, where the status names a state).
 ACTIONS = {
@@ -117,7 +107,7 @@ class PointCreateView(PermRequiredMixin, FormView):
                 patrol=data.get("patrol"),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Point recorded: %(point)s.") % {"point": point})
         return redirect("inspections:point-detail", pk=point.pk)
@@ -164,7 +154,7 @@ def point_transition_view(request, pk):
                 case_number=data["case_number"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -240,7 +230,7 @@ class PatrolCreateView(PermRequiredMixin, FormView):
                 note=data["note"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Patrol recorded."))
         return redirect(reverse("inspections:patrol-detail", args=[patrol.pk]))

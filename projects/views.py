@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from renovation import access
 from renovation.api import scoped_get_or_404
-from renovation.views import PermRequiredMixin
+from renovation.views import PermRequiredMixin, add_service_errors
 
 from . import selectors, services
 from .filtersets import ProjectFilterSet
@@ -46,15 +46,6 @@ from .models import (
 )
 
 PAGE_SIZE = 25
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _today(request) -> datetime.date:
@@ -97,7 +88,7 @@ class ProgrammeFormView(PermRequiredMixin, FormView):
         try:
             programme = services.programme_save(programme=form.instance)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Programme “%(name)s” saved.") % {"name": programme})
         return redirect("projects:overview")
@@ -155,7 +146,7 @@ class ProjectFormView(PermRequiredMixin, FormView):
         try:
             project = services.project_save(project=form.instance)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Project “%(name)s” saved.") % {"name": project})
         return redirect("projects:detail", pk=project.pk)
@@ -274,7 +265,7 @@ class RowFormView(ProjectPartMixin, FormView):
         try:
             self.save(form.instance)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         return self.success(self.saved_message)
 
@@ -328,7 +319,7 @@ class ComplaintResolveView(ProjectPartMixin, FormView):
                 complaint=self.object, today=_today(self.request), **form.cleaned_data
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         return self.success(_("Complaint resolved."))
 
@@ -358,7 +349,7 @@ class AcceptanceView(ProjectPartMixin, FormView):
                 today=_today(self.request),
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         return self.success(_("Acceptance recorded."))
 
@@ -377,7 +368,7 @@ class TransitionView(ProjectPartMixin, FormView):
                 today=_today(self.request),
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         return self.success(
             _("The project is now “%(status)s”.") % {"status": project.get_status_display()}
@@ -418,7 +409,7 @@ class ProgressReportView(ProjectPartMixin, FormView):
                 today=_today(self.request),
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         return self.success(_("Progress report saved."))
 

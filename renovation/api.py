@@ -2,8 +2,10 @@
 pagination live here, so a plain CRUD viewset is `queryset`, `serializer_class`,
 `filterset_class`."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import serializers, viewsets
+from rest_framework.settings import api_settings
 
 from renovation import access
 from renovation.drf import LimitOffsetPagination, RolePermission  # noqa: F401
@@ -47,3 +49,10 @@ def scoped_get_or_404(user, queryset, perm=access.VIEW, **lookup):
         return access.scope_queryset(user, queryset, perm).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def api_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    """A service's ValidationError as a 400 carrying the same messages, keyed by field."""
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})

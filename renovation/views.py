@@ -1,7 +1,7 @@
 """Shared page building blocks and the portal's home page."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.views.generic import TemplateView
 
@@ -53,3 +53,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["panels"] = panels
         context["memberships"] = self.request.user.memberships.select_related("region")
         return context
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else on top, so
+    the page re-displays the user's input with the message beside what is wrong."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -17,14 +16,8 @@ from inspections.api.serializers import (
 from inspections.filtersets import PatrolFilterSet, PointFilterSet
 from inspections.models import Category, Patrol, Point
 from renovation import access
-from renovation.api import ScopedModelViewSet
+from renovation.api import ScopedModelViewSet, api_validation_error
 from renovation.drf import RolePermission
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(
-        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    )
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -74,7 +67,7 @@ class PointViewSet(ScopedModelViewSet):
                 patrol=data.get("patrol"),
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise api_validation_error(exc) from exc
         serializer.instance = self.get_queryset().get(pk=point.pk)
 
     @action(detail=True, methods=["post"], serializer_class=PointTransitionSerializer)
@@ -95,7 +88,7 @@ class PointViewSet(ScopedModelViewSet):
                 case_number=data["case_number"],
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise api_validation_error(exc) from exc
         fresh = self.get_queryset().get(pk=point.pk)
         return Response(
             PointSerializer(fresh, context=self.get_serializer_context()).data,
@@ -130,7 +123,7 @@ class PatrolViewSet(ScopedModelViewSet):
                 note=data.get("note", ""),
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise api_validation_error(exc) from exc
         serializer.instance = self.get_queryset().get(pk=patrol.pk)
 
 

@@ -6,12 +6,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from renovation import access
-from renovation.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from renovation.api import ScopedModelViewSet, ScopedReadOnlyViewSet, api_validation_error
 
 from .. import selectors, services
 from ..filtersets import (
@@ -22,13 +21,6 @@ from ..filtersets import (
 )
 from ..models import Complaint, Milestone, Programme, ProgressReport, Project, WorksItem
 from . import serializers
-
-
-def api_error(exc: DjangoValidationError):
-    """A service's ValidationError as a 400 with the same messages."""
-    if hasattr(exc, "error_dict"):
-        return drf_serializers.ValidationError(exc.message_dict)
-    return drf_serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 class ProgrammeViewSet(ScopedReadOnlyViewSet):
@@ -68,7 +60,7 @@ class ProjectViewSet(ScopedModelViewSet):
         try:
             project = services.project_save(project=Project(**serializer.validated_data))
         except DjangoValidationError as exc:
-            raise api_error(exc) from exc
+            raise api_validation_error(exc) from exc
         serializer.instance = self._reread(project.pk)
 
     def perform_update(self, serializer):
@@ -78,7 +70,7 @@ class ProjectViewSet(ScopedModelViewSet):
         try:
             services.project_save(project=project)
         except DjangoValidationError as exc:
-            raise api_error(exc) from exc
+            raise api_validation_error(exc) from exc
         serializer.instance = self._reread(project.pk)
 
     @extend_schema(
@@ -93,7 +85,7 @@ class ProjectViewSet(ScopedModelViewSet):
         try:
             services.project_transition(project=project, **data.validated_data)
         except DjangoValidationError as exc:
-            raise api_error(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response(self.get_serializer(self._reread(project.pk)).data)
 
     @extend_schema(
@@ -108,7 +100,7 @@ class ProjectViewSet(ScopedModelViewSet):
         try:
             services.acceptance_record(project=project, **data.validated_data)
         except DjangoValidationError as exc:
-            raise api_error(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response(self.get_serializer(self._reread(project.pk)).data)
 
 
@@ -134,7 +126,7 @@ class ProgressReportViewSet(ScopedModelViewSet):
                 today=timezone.localdate(),
             )
         except DjangoValidationError as exc:
-            raise api_error(exc) from exc
+            raise api_validation_error(exc) from exc
         serializer.instance = self.get_queryset().get(pk=report.pk)
 
 
@@ -147,7 +139,7 @@ class ComplaintViewSet(ScopedModelViewSet):
         try:
             complaint = services.complaint_save(complaint=Complaint(**serializer.validated_data))
         except DjangoValidationError as exc:
-            raise api_error(exc) from exc
+            raise api_validation_error(exc) from exc
         serializer.instance = complaint
 
     def perform_update(self, serializer):
@@ -157,7 +149,7 @@ class ComplaintViewSet(ScopedModelViewSet):
         try:
             serializer.instance = services.complaint_save(complaint=complaint)
         except DjangoValidationError as exc:
-            raise api_error(exc) from exc
+            raise api_validation_error(exc) from exc
 
     @extend_schema(
         request=serializers.ComplaintResolveSerializer, responses=serializers.ComplaintSerializer
@@ -170,5 +162,5 @@ class ComplaintViewSet(ScopedModelViewSet):
         try:
             complaint = services.complaint_resolve(complaint=complaint, **data.validated_data)
         except DjangoValidationError as exc:
-            raise api_error(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response(self.get_serializer(complaint).data)
