@@ -71,3 +71,20 @@ def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches
 def test_the_language_switch_names_each_language_in_itself(client, db):
     body = client.get("/accounts/login/").content.decode()
     assert ">English</button>" in body
+
+
+def test_the_home_page_panels_cost_a_fixed_number_of_queries(
+    client, alice, tree, django_assert_max_num_queries
+):
+    from tests.conftest import make_stairwell
+
+    for number in ("1", "2", "3"):
+        make_stairwell(tree.estate_a, floors=6, building_number=number)
+    client.force_login(alice)
+    with django_assert_max_num_queries(25) as captured:
+        assert client.get("/").status_code == 200
+    few = len(captured)
+    for number in ("4", "5", "6"):
+        make_stairwell(tree.estate_b, floors=6, building_number=number)
+    with django_assert_max_num_queries(few):
+        client.get("/")
