@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# What the tests need from the system: Chromium (browser tests), poppler (PDF checks),
+# What the tests need from the system: Chromium (browser tests), poppler (PDF checks), zbar (QR decoding),
 # the WenQuanYi Zen Hei font (Chinese PDFs) and gettext (compiling translations).
 # Installs them with apt-get when run as root; otherwise says exactly what is missing.
 set -u
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "wenquanyi zen hei"; } || missing+=(fonts-wqy-zenhei)
 [ ${#missing[@]} -eq 0 ] && exit 0
