@@ -15,7 +15,6 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from communities import forms, importing, selectors, services
 from communities.models import Building, Estate, Household, Stairwell
 from renovation import access
-from renovation.api import scoped_get_or_404
 from renovation.views import PermRequiredMixin, ScopedMixin, add_service_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -149,7 +148,7 @@ class BuildingCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.estate = scoped_get_or_404(
+            self.estate = access.scoped_get_or_404(
                 request.user, Estate.objects.all(), access.MANAGE, pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
@@ -186,7 +185,7 @@ class StairwellCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.building = scoped_get_or_404(
+            self.building = access.scoped_get_or_404(
                 request.user,
                 Building.objects.select_related("estate"),
                 access.MANAGE,
@@ -284,7 +283,7 @@ class HouseholdFormMixin(ServiceFormMixin):
 class HouseholdCreateView(LoginRequiredMixin, HouseholdFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.stairwell = scoped_get_or_404(
+            self.stairwell = access.scoped_get_or_404(
                 request.user,
                 Stairwell.objects.select_related("building__estate__community"),
                 access.MANAGE,

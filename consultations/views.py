@@ -45,8 +45,7 @@ from consultations.models import (
     Question,
 )
 from renovation import access
-from renovation.api import scoped_get_or_404
-from renovation.views import add_service_errors, require_perm
+from renovation.views import add_service_errors
 
 SESSION_HOUSEHOLD = "consultations_household"
 SESSION_LINK = "consultations_link"
@@ -56,7 +55,7 @@ BAD_TOKEN_WINDOW = 600  # seconds
 
 
 def _consultation(request, pk, perm=access.VIEW) -> Consultation:
-    return scoped_get_or_404(
+    return access.scoped_get_or_404(
         request.user,
         Consultation.objects.select_related("estate", "building", "stairwell__building__estate"),
         perm,
@@ -604,7 +603,7 @@ def link_revoke(request, household_pk):
     household = get_object_or_404(
         Household.objects.select_related("stairwell__building"), pk=household_pk
     )
-    require_perm(request.user, access.BALLOT, household)
+    access.require_perm(request.user, access.BALLOT, household)
     services.access_link_revoke(household=household)
     messages.success(request, _("The link for %(h)s no longer works.") % {"h": household})
     next_url = request.POST.get("next", "")
@@ -621,7 +620,7 @@ def link_qr(request, household_pk):
     import qrcode.image.svg
 
     household = get_object_or_404(Household, pk=household_pk)
-    require_perm(request.user, access.BALLOT, household)
+    access.require_perm(request.user, access.BALLOT, household)
     token = request.GET.get("t", "")
     link = services.access_link_resolve(token=token, touch=False)
     if link is None or link.household_id != household.pk:

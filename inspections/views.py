@@ -19,7 +19,6 @@ from inspections.filtersets import PatrolFilterSet, PointFilterSet
 from inspections.forms import PatrolForm, PointForm, TransitionForm
 from inspections.models import Patrol, Point, Status
 from renovation import access
-from renovation.api import scoped_get_or_404
 from renovation.views import PermRequiredMixin, ScopedMixin, add_service_errors
 
 # What the button for each next step says (an action, where the status names a state).
@@ -139,7 +138,7 @@ class PointDetailView(ScopedMixin, DetailView):
 @login_required
 @require_POST
 def point_transition_view(request, pk):
-    point = scoped_get_or_404(request.user, Point.objects.all(), access.INSPECT, pk=pk)
+    point = access.scoped_get_or_404(request.user, Point.objects.all(), access.INSPECT, pk=pk)
     form = TransitionForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -171,7 +170,7 @@ def point_transition_view(request, pk):
 @login_required
 def photo_view(request, pk):
     """A point's photo, to those who may see the point. Only the metadata-free copy exists."""
-    photo = scoped_get_or_404(request.user, selectors.photos_for(user=request.user), pk=pk)
+    photo = access.scoped_get_or_404(request.user, selectors.photos_for(user=request.user), pk=pk)
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError as exc:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from renovation import access
-from renovation.api import scoped_get_or_404
 from renovation.views import PermRequiredMixin, add_service_errors
 
 from . import selectors, services
@@ -76,7 +75,7 @@ class ProgrammeFormView(PermRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and "pk" in kwargs:
-            self.programme = scoped_get_or_404(
+            self.programme = access.scoped_get_or_404(
                 request.user, Programme.objects.all(), access.MANAGE, pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
@@ -128,7 +127,7 @@ class ProjectFormView(PermRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and "pk" in kwargs:
-            self.project = scoped_get_or_404(
+            self.project = access.scoped_get_or_404(
                 request.user, Project.objects.all(), access.MANAGE, pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
@@ -220,7 +219,7 @@ class ProjectPartMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.project = scoped_get_or_404(
+        self.project = access.scoped_get_or_404(
             request.user,
             Project.objects.select_related("programme", "estate"),
             self.perm,

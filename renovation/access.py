@@ -1,5 +1,7 @@
 """Access scoping, once. Every page, API view, export, bulletin and PDF starts from
 `scope_queryset(user, queryset)`; writes check `has_perm(user, perm, obj_or_region)`.
+A single object is fetched with `scoped_get_or_404(user, queryset, perm, pk=...)`; an object
+already in hand is checked with `require_perm(user, perm, obj)`. Out of scope is 404, never 403.
 
 A membership grants a role at one node of the administrative tree; it reaches everything
 below that node and nothing beside it. Each scoped model names the path from itself to its
@@ -9,6 +11,7 @@ same, e.g. `region_lookup = "estate__community"` on a project.
 """
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 # What each role may do. "personal": see owners' names and phones unmasked.
 VIEW, MANAGE, INSPECT, BALLOT, PERSONAL = "view", "manage", "inspect", "ballot", "personal"
@@ -84,6 +87,21 @@ def has_perm(user, perm: str, obj) -> bool:
         return False
     path = obj if isinstance(obj, str) else region_path_of(obj)
     return any(path.startswith(p) for p in paths)
+
+
+def scoped_get_or_404(user, queryset: QuerySet, perm: str = VIEW, **lookup):
+    """One object from the user's `perm` scope, or 404 — never 403, which would confirm it
+    exists."""
+    try:
+        return scope_queryset(user, queryset, perm).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def require_perm(user, perm: str, obj) -> None:
+    """Raise 404 when `user` may not `perm` on `obj` (out of scope looks like absent)."""
+    if not has_perm(user, perm, obj):
+        raise Http404
 
 
 def has_any_perm(user, perm: str) -> bool:

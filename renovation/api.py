@@ -3,7 +3,6 @@ pagination live here, so a plain CRUD viewset is `queryset`, `serializer_class`,
 `filterset_class`."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from rest_framework import serializers, viewsets
 from rest_framework.settings import api_settings
 
@@ -41,14 +40,6 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return queryset.none()
         return access.scope_queryset(request.user, queryset, self.perm)
-
-
-def scoped_get_or_404(user, queryset, perm=access.VIEW, **lookup):
-    """One object from the user's scope, or 404 — never 403, which would confirm it exists."""
-    try:
-        return access.scope_queryset(user, queryset, perm).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def api_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:

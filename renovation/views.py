@@ -2,7 +2,6 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.views.generic import TemplateView
 
 from renovation import access
@@ -28,12 +27,6 @@ class PermRequiredMixin(LoginRequiredMixin):
         if request.user.is_authenticated and not access.has_any_perm(request.user, self.perm):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-
-def require_perm(user, perm, obj):
-    """Raise 404 when `user` may not `perm` on `obj` (out of scope looks like absent)."""
-    if not access.has_perm(user, perm, obj):
-        raise Http404
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
