@@ -1,13 +1,11 @@
 """The base of every API viewset: authentication, role permission, scoping, filters and
 pagination live here, so a plain CRUD viewset is `queryset`, `serializer_class`,
-`filterset_class`."""
+`filterset_class`. A service's ValidationError needs no try/except in a view: the exception
+handler in `renovation.drf` turns it into a 400 keyed by field."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, viewsets
-from rest_framework.settings import api_settings
 
 from renovation import access
-from renovation.drf import LimitOffsetPagination, RolePermission  # noqa: F401
 
 
 class ScopedQuerysetMixin:
@@ -40,10 +38,3 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return queryset.none()
         return access.scope_queryset(request.user, queryset, self.perm)
-
-
-def api_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    """A service's ValidationError as a 400 carrying the same messages, keyed by field."""
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})

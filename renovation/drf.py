@@ -1,7 +1,10 @@
-"""Permission and pagination classes named in REST_FRAMEWORK settings. Kept apart from
-renovation.api because DRF imports these while its views module loads."""
+"""DRF plumbing named in the REST_FRAMEWORK settings: permission, pagination and the exception
+handler. Kept apart from renovation.api because DRF imports these while its views module loads."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination, permissions
+from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
 
 from renovation import access
 
@@ -27,3 +30,26 @@ class RolePermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return access.has_perm(request.user, getattr(view, "write_perm", access.MANAGE), obj)
+
+
+def as_api_error(exc: DjangoValidationError) -> ValidationError:
+    """A service's ValidationError as DRF's: the same messages keyed by field, and messages
+    that name no field under `non_field_errors`."""
+    if not hasattr(exc, "error_dict"):
+        return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
+    detail: dict[str, list[str]] = {}
+    for field, errors in exc.message_dict.items():
+        key = api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field
+        detail.setdefault(key, []).extend(errors)
+    return ValidationError(detail)
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: a Django ValidationError raised by a service becomes a 400 carrying
+    its messages by field (see `as_api_error`), so API views call services without try/except."""
+    # Imported here: rest_framework.views imports this module while it loads.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        exc = as_api_error(exc)
+    return drf_exception_handler(exc, context)

@@ -2,7 +2,6 @@
 Ballots are cast only through the resident's session on the HTML voting page (or entered by
 staff on the paper-ballot page), never through this API."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -58,25 +57,20 @@ class ConsultationViewSet(ScopedReadOnlyViewSet):
             }
         )
 
-    def _transition(self, request, service):
-        consultation = self.get_object()
-        if not access.has_perm(request.user, access.MANAGE, consultation):
-            return Response(status=status.HTTP_404_NOT_FOUND)
-        try:
-            service(consultation=consultation)
-        except ValidationError as exc:
-            return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    def _transition(self, service):
+        # get_object() checks `write_perm` on the consultation (RolePermission).
+        consultation = service(consultation=self.get_object())
         return Response(self.get_serializer(consultation).data)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
-        return self._transition(request, services.consultation_open)
+        return self._transition(services.consultation_open)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._transition(request, services.consultation_close)
+        return self._transition(services.consultation_close)
 
 
 class QuestionViewSet(ScopedReadOnlyViewSet):

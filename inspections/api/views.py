@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -16,7 +15,7 @@ from inspections.api.serializers import (
 from inspections.filtersets import PatrolFilterSet, PointFilterSet
 from inspections.models import Category, Patrol, Point
 from renovation import access
-from renovation.api import ScopedModelViewSet, api_validation_error
+from renovation.api import ScopedModelViewSet
 from renovation.drf import RolePermission
 
 
@@ -49,25 +48,22 @@ class PointViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        try:
-            point = services.point_create(
-                actor=self.request.user,
-                estate=data["estate"],
-                building=data.get("building"),
-                household=data.get("household"),
-                category=data["category"],
-                location=data.get("location", ""),
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-                area=data.get("area"),
-                responsible_party=data.get("responsible_party", ""),
-                priority=data.get("priority", Point.Priority.NORMAL),
-                description=data.get("description", ""),
-                photos=data.get("photos", []),
-                patrol=data.get("patrol"),
-            )
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        point = services.point_create(
+            actor=self.request.user,
+            estate=data["estate"],
+            building=data.get("building"),
+            household=data.get("household"),
+            category=data["category"],
+            location=data.get("location", ""),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            area=data.get("area"),
+            responsible_party=data.get("responsible_party", ""),
+            priority=data.get("priority", Point.Priority.NORMAL),
+            description=data.get("description", ""),
+            photos=data.get("photos", []),
+            patrol=data.get("patrol"),
+        )
         serializer.instance = self.get_queryset().get(pk=point.pk)
 
     @action(detail=True, methods=["post"], serializer_class=PointTransitionSerializer)
@@ -77,18 +73,15 @@ class PointViewSet(ScopedModelViewSet):
         serializer = PointTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            services.point_transition(
-                point=point,
-                actor=request.user,
-                to_status=data["to_status"],
-                note=data["note"],
-                photos=data["photos"],
-                deadline=data["deadline"],
-                case_number=data["case_number"],
-            )
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        services.point_transition(
+            point=point,
+            actor=request.user,
+            to_status=data["to_status"],
+            note=data["note"],
+            photos=data["photos"],
+            deadline=data["deadline"],
+            case_number=data["case_number"],
+        )
         fresh = self.get_queryset().get(pk=point.pk)
         return Response(
             PointSerializer(fresh, context=self.get_serializer_context()).data,
@@ -115,15 +108,12 @@ class PatrolViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        try:
-            patrol = services.patrol_record(
-                worker=self.request.user,
-                estate=data["estate"],
-                points=data.get("points", []),
-                note=data.get("note", ""),
-            )
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        patrol = services.patrol_record(
+            worker=self.request.user,
+            estate=data["estate"],
+            points=data.get("points", []),
+            note=data.get("note", ""),
+        )
         serializer.instance = self.get_queryset().get(pk=patrol.pk)
 
 

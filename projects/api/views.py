@@ -2,7 +2,6 @@
 writes and domain actions (status transitions, acceptance, resolving a complaint) call a
 service."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -10,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from renovation import access
-from renovation.api import ScopedModelViewSet, ScopedReadOnlyViewSet, api_validation_error
+from renovation.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import selectors, services
 from ..filtersets import (
@@ -57,20 +56,14 @@ class ProjectViewSet(ScopedModelViewSet):
         return self.get_queryset().get(pk=pk)
 
     def perform_create(self, serializer):
-        try:
-            project = services.project_save(project=Project(**serializer.validated_data))
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        project = services.project_save(project=Project(**serializer.validated_data))
         serializer.instance = self._reread(project.pk)
 
     def perform_update(self, serializer):
         project = serializer.instance
         for field, value in serializer.validated_data.items():
             setattr(project, field, value)
-        try:
-            services.project_save(project=project)
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        services.project_save(project=project)
         serializer.instance = self._reread(project.pk)
 
     @extend_schema(
@@ -82,10 +75,7 @@ class ProjectViewSet(ScopedModelViewSet):
         project = self.get_object()
         data = serializers.TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.project_transition(project=project, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        services.project_transition(project=project, **data.validated_data)
         return Response(self.get_serializer(self._reread(project.pk)).data)
 
     @extend_schema(
@@ -97,10 +87,7 @@ class ProjectViewSet(ScopedModelViewSet):
         project = self.get_object()
         data = serializers.AcceptanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.acceptance_record(project=project, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        services.acceptance_record(project=project, **data.validated_data)
         return Response(self.get_serializer(self._reread(project.pk)).data)
 
 
@@ -115,18 +102,15 @@ class ProgressReportViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        try:
-            report = services.progress_report_create(
-                project=data["project"],
-                report_date=data["report_date"],
-                progress=data.get("progress", {}),
-                photos=data.get("upload", []),
-                note=data.get("note", ""),
-                reporter=self.request.user,
-                today=timezone.localdate(),
-            )
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        report = services.progress_report_create(
+            project=data["project"],
+            report_date=data["report_date"],
+            progress=data.get("progress", {}),
+            photos=data.get("upload", []),
+            note=data.get("note", ""),
+            reporter=self.request.user,
+            today=timezone.localdate(),
+        )
         serializer.instance = self.get_queryset().get(pk=report.pk)
 
 
@@ -136,20 +120,14 @@ class ComplaintViewSet(ScopedModelViewSet):
     filterset_class = ComplaintFilterSet
 
     def perform_create(self, serializer):
-        try:
-            complaint = services.complaint_save(complaint=Complaint(**serializer.validated_data))
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        complaint = services.complaint_save(complaint=Complaint(**serializer.validated_data))
         serializer.instance = complaint
 
     def perform_update(self, serializer):
         complaint = serializer.instance
         for field, value in serializer.validated_data.items():
             setattr(complaint, field, value)
-        try:
-            serializer.instance = services.complaint_save(complaint=complaint)
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        serializer.instance = services.complaint_save(complaint=complaint)
 
     @extend_schema(
         request=serializers.ComplaintResolveSerializer, responses=serializers.ComplaintSerializer
@@ -159,8 +137,5 @@ class ComplaintViewSet(ScopedModelViewSet):
         complaint = self.get_object()
         data = serializers.ComplaintResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            complaint = services.complaint_resolve(complaint=complaint, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        complaint = services.complaint_resolve(complaint=complaint, **data.validated_data)
         return Response(self.get_serializer(complaint).data)

@@ -67,7 +67,7 @@ def test_staff_close_through_the_api_and_refusals_explain(api, alice, tree):
     api.force_authenticate(alice)
     assert api.post(reverse("consultation-close", args=[c.pk])).json()["status"] == "closed"
     refused = api.post(reverse("consultation-close", args=[c.pk]))
-    assert refused.status_code == 400 and refused.json()["detail"]
+    assert refused.status_code == 400 and refused.json()["non_field_errors"]
 
 
 def test_there_is_no_ballot_endpoint(api, alice, closed):
