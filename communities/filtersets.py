@@ -1,4 +1,5 @@
-"""Filters shared by the staff list pages and the API."""
+"""Filters shared by the staff list pages and the API. Every filterset stands on
+`renovation.filtersets.ScopedFilterSet`, so region and community choices are the caller's."""
 
 import django_filters
 from django.db.models import Q
@@ -7,29 +8,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from communities.models import Building, Estate, Household, Region, Stairwell
-from renovation import access
-
-
-def visible_regions(request):
-    """Region choices for a filter: with a request, only the caller's part of the tree, so an
-    id outside it is "not a valid choice" exactly like an id that does not exist."""
-    regions = Region.objects.all()
-    if request is None:
-        return regions
-    return access.scope_queryset(request.user, regions)
-
-
-def visible_communities(request):
-    return visible_regions(request).filter(level=Region.Level.COMMUNITY)
+from renovation.filtersets import ScopedFilterSet
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class RegionNodeFilter(django_filters.ModelChoiceFilter):
-    """Everything below a node of the administrative tree (by id, through the materialized path)."""
+    """Everything below a node of the administrative tree (by id, through the materialized
+    path). The choices are scoped to the caller by `ScopedFilterSet`."""
 
     def __init__(self, *args, path_field, **kwargs):
         self.path_field = path_field
-        kwargs.setdefault("queryset", visible_regions)
+        kwargs.setdefault("queryset", Region.objects.all())
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -38,12 +27,12 @@ class RegionNodeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.path_field}__startswith": value.path})
 
 
-class EstateFilterSet(django_filters.FilterSet):
+class EstateFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     region_id = RegionNodeFilter(path_field="community__path", label=_("Region (id)"))
     community_id = django_filters.ModelChoiceFilter(
         field_name="community",
-        queryset=visible_communities,
+        queryset=Region.objects.filter(level=Region.Level.COMMUNITY),
         label=_("Community (id)"),
     )
     community = django_filters.CharFilter(field_name="community__name", label=_("Community (name)"))
@@ -81,7 +70,7 @@ class EstateFilterSet(django_filters.FilterSet):
         )
 
 
-class BuildingFilterSet(django_filters.FilterSet):
+class BuildingFilterSet(ScopedFilterSet):
     estate_id = django_filters.NumberFilter(field_name="estate_id", label=_("Estate (id)"))
     estate = django_filters.CharFilter(field_name="estate__name", label=_("Estate (name)"))
     region_id = RegionNodeFilter(path_field="estate__community__path", label=_("Region (id)"))
@@ -91,7 +80,7 @@ class BuildingFilterSet(django_filters.FilterSet):
         fields = ["estate_id", "estate", "region_id"]
 
 
-class StairwellFilterSet(django_filters.FilterSet):
+class StairwellFilterSet(ScopedFilterSet):
     building_id = django_filters.NumberFilter(field_name="building_id", label=_("Building (id)"))
     estate_id = django_filters.NumberFilter(
         field_name="building__estate_id", label=_("Estate (id)")
@@ -106,7 +95,7 @@ class StairwellFilterSet(django_filters.FilterSet):
         fields = ["building_id", "estate_id", "has_elevator", "region_id"]
 
 
-class HouseholdFilterSet(django_filters.FilterSet):
+class HouseholdFilterSet(ScopedFilterSet):
     stairwell_id = django_filters.NumberFilter(field_name="stairwell_id", label=_("Stairwell (id)"))
     building_id = django_filters.NumberFilter(
         field_name="stairwell__building_id", label=_("Building (id)")
@@ -134,7 +123,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         ]
 
 
-class RegionFilterSet(django_filters.FilterSet):
+class RegionFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
     level = django_filters.ChoiceFilter(choices=Region.Level.choices, label=_("Level"))
     parent_id = django_filters.NumberFilter(field_name="parent_id", label=_("Parent (id)"))
@@ -143,3 +132,14 @@ class RegionFilterSet(django_filters.FilterSet):
     class Meta:
         model = Region
         fields = ["q", "level", "parent_id", "region_id"]
+
+
+class EstatePageFilterSet(EstateFilterSet):
+    """The estate list page's filters: the region list starts at the districts (the city is
+    "All" already)."""
+
+    def scope_choices(self, name, queryset):
+        queryset = super().scope_choices(name, queryset)
+        if name == "region_id":
+            queryset = queryset.filter(level__gte=Region.Level.DISTRICT)
+        return queryset

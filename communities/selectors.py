@@ -19,8 +19,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from communities.filtersets import EstateFilterSet
-from communities.models import Building, Estate, Household, Owner, Region, Stairwell
+from communities.filtersets import EstatePageFilterSet
+from communities.models import Building, Estate, Household, Owner, Stairwell
 from renovation import access
 
 
@@ -56,26 +56,7 @@ def estates_with_totals(queryset: QuerySet) -> QuerySet:
     )
 
 
-def scoped_regions(*, user, perm: str = access.VIEW, level: int | None = None) -> QuerySet:
-    """Regions inside the user's scope (their own nodes and everything below)."""
-    qs = access.scope_queryset(user, Region.objects.all(), perm)
-    if level is not None:
-        qs = qs.filter(level=level)
-    return qs.order_by("path")
-
-
-class ScopedEstateFilterSet(EstateFilterSet):
-    """The shared estate filters, with the region choices limited to the user's scope so the
-    page never lists a node the user cannot see."""
-
-    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
-        regions = scoped_regions(user=user).filter(level__gte=Region.Level.DISTRICT)
-        self.filters["region_id"].queryset = regions
-        self.filters["community_id"].queryset = regions.filter(level=Region.Level.COMMUNITY)
-
-
-def estate_list(*, user, data=None) -> tuple[ScopedEstateFilterSet, QuerySet]:
+def estate_list(*, user, data=None) -> tuple[EstatePageFilterSet, QuerySet]:
     """The user's estates filtered by `data` (q, region_id, community_id, community,
     management_type, year_built_min/max), with per-estate totals."""
     base = access.scope_queryset(user, Estate.objects.all())
@@ -91,7 +72,7 @@ def estate_list(*, user, data=None) -> tuple[ScopedEstateFilterSet, QuerySet]:
             del cleaned[key]
         elif hasattr(cleaned, "setlist"):
             cleaned.setlist(key, values)
-    filterset = ScopedEstateFilterSet(cleaned, queryset=base, user=user)
+    filterset = EstatePageFilterSet(cleaned, queryset=base, user=user)
     qs = filterset.qs if filterset.is_valid() else base.none()
     return filterset, estates_with_totals(qs).order_by("name", "pk")
 

@@ -32,8 +32,6 @@ class EstateListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["management_choices"] = Estate.Management.choices
-        context["selected_management"] = self.request.GET.getlist("management_type")
         advanced = (
             "region_id",
             "community_id",

@@ -1,4 +1,4 @@
-"""Filters shared by the staff list page and the API."""
+"""Filters shared by the staff list page and the API (choices scoped by `ScopedFilterSet`)."""
 
 import django_filters
 from django.db.models import Q
@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from communities.filtersets import RegionNodeFilter
 from communities.models import Estate
 from consultations.models import Consultation, Question
+from renovation.filtersets import ScopedFilterSet
 
 
-class ConsultationFilterSet(django_filters.FilterSet):
+class ConsultationFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(
         choices=Consultation.Status.choices, label=_("Status")
@@ -32,7 +33,7 @@ class ConsultationFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(estate__name__icontains=value))
 
 
-class QuestionFilterSet(django_filters.FilterSet):
+class QuestionFilterSet(ScopedFilterSet):
     consultation_id = django_filters.NumberFilter(
         field_name="consultation_id", label=_("Consultation (id)")
     )

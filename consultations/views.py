@@ -79,7 +79,7 @@ def consultation_list(request):
         .annotate(ballots_counted=Count("ballots", filter=Q(ballots__is_current=True)))
         .order_by("-opens_at", "-pk")
     )
-    filterset = ConsultationFilterSet(request.GET, queryset=queryset)
+    filterset = ConsultationFilterSet(request.GET, queryset=queryset, user=request.user)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,17 +1,18 @@
-"""Filters shared by the staff list pages and the API."""
+"""Filters shared by the staff list pages and the API (choices scoped by `ScopedFilterSet`)."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.filtersets import RegionNodeFilter
-from communities.models import Estate, Region
+from communities.models import Estate
 from inspections.models import Category, Patrol, Point, Status
 from inspections.selectors import overdue_q
-from renovation import access
+from renovation.filtersets import ScopedFilterSet
 
 
-class PointFilterSet(django_filters.FilterSet):
+class PointFilterSet(ScopedFilterSet):
+    unscoped_choices = ("category",)  # the categories are configured for the whole city
     q = django_filters.CharFilter(method="search", label=_("Search"))
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(), label=_("Category")
@@ -22,7 +23,7 @@ class PointFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     estate_id = django_filters.ModelChoiceFilter(
-        field_name="estate", queryset=Estate.objects.all(), label=_("Estate")
+        field_name="estate", queryset=Estate.objects.order_by("name", "pk"), label=_("Estate")
     )
     estate = django_filters.CharFilter(field_name="estate__name", label=_("Estate (name)"))
     region_id = RegionNodeFilter(path_field="estate__community__path", label=_("Region (id)"))
@@ -41,16 +42,6 @@ class PointFilterSet(django_filters.FilterSet):
             "region_id",
             "priority",
         ]
-
-    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
-        user = user or getattr(request, "user", None)
-        if user is not None:
-            # Only what the user may see is offered (and accepted) as a choice.
-            self.filters["estate_id"].queryset = access.scope_queryset(
-                user, Estate.objects.order_by("name", "pk")
-            )
-            self.filters["region_id"].queryset = access.scope_queryset(user, Region.objects.all())
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -71,9 +62,9 @@ class PointFilterSet(django_filters.FilterSet):
         return queryset.filter(q) if value else queryset.exclude(q)
 
 
-class PatrolFilterSet(django_filters.FilterSet):
+class PatrolFilterSet(ScopedFilterSet):
     estate_id = django_filters.ModelChoiceFilter(
-        field_name="estate", queryset=Estate.objects.all(), label=_("Estate")
+        field_name="estate", queryset=Estate.objects.order_by("name", "pk"), label=_("Estate")
     )
     worker = django_filters.CharFilter(
         field_name="worker__username", label=_("Grid worker (user name)")
@@ -89,11 +80,3 @@ class PatrolFilterSet(django_filters.FilterSet):
     class Meta:
         model = Patrol
         fields = ["estate_id", "worker", "worker_id", "started_after", "started_before"]
-
-    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
-        user = user or getattr(request, "user", None)
-        if user is not None:
-            self.filters["estate_id"].queryset = access.scope_queryset(
-                user, Estate.objects.order_by("name", "pk")
-            )

@@ -1,4 +1,4 @@
-"""Filters shared by the project list page and the API."""
+"""Filters shared by the project list page and the API (choices scoped by `ScopedFilterSet`)."""
 
 import django_filters
 from django.db.models import Q
@@ -6,14 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.filtersets import RegionNodeFilter
-from communities.models import Region
-from renovation import access
+from renovation.filtersets import ScopedFilterSet
 
 from .models import Complaint, Programme, ProgressReport, Project
-from .selectors import overdue_exists
+from .selectors import overdue_exists, programmes_for
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     programme = django_filters.ModelChoiceFilter(
         queryset=Programme.objects.all(), label=_("Programme")
@@ -21,27 +20,18 @@ class ProjectFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Project.Status.choices, label=_("Status"))
     region_id = RegionNodeFilter(path_field="estate__community__path", label=_("Region"))
     estate_id = django_filters.NumberFilter(field_name="estate_id", label=_("Estate (id)"))
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue",
-        label=_("Overdue"),
-        widget=django_filters.widgets.BooleanWidget(),
-    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = Project
         fields = ["q", "programme", "status", "region_id", "estate_id", "overdue"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        if user is not None:
-            from .selectors import programmes_for
-
-            # Offer only what the user may see: listing other streets' names would leak them.
-            self.filters["programme"].queryset = programmes_for(user)
-            self.filters["region_id"].queryset = access.scope_queryset(
-                user, Region.objects.filter(level__lte=Region.Level.COMMUNITY)
-            )
+    def scope_choices(self, name, queryset):
+        if name == "programme" and self.user is not None:
+            # A street office also sees the district's (and the city's) programmes its
+            # estates are in: not a plain scope, so the selector decides.
+            return programmes_for(self.user)
+        return super().scope_choices(name, queryset)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -61,7 +51,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(exists) if value else queryset.exclude(exists)
 
 
-class ProgrammeFilterSet(django_filters.FilterSet):
+class ProgrammeFilterSet(ScopedFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     region_id = RegionNodeFilter(path_field="region__path", label=_("Region"))
 
@@ -70,7 +60,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         fields = ["year", "region_id"]
 
 
-class ComplaintFilterSet(django_filters.FilterSet):
+class ComplaintFilterSet(ScopedFilterSet):
     project = django_filters.NumberFilter(field_name="project_id", label=_("Project (id)"))
     programme = django_filters.NumberFilter(
         field_name="project__programme_id", label=_("Programme (id)")
@@ -78,10 +68,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
     region_id = RegionNodeFilter(path_field="project__estate__community__path", label=_("Region"))
     channel = django_filters.ChoiceFilter(choices=Complaint.Channel.choices, label=_("Channel"))
     is_open = django_filters.BooleanFilter(
-        field_name="resolved_on",
-        lookup_expr="isnull",
-        label=_("Open"),
-        widget=django_filters.widgets.BooleanWidget(),
+        field_name="resolved_on", lookup_expr="isnull", label=_("Open")
     )
 
     class Meta:
@@ -89,7 +76,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
         fields = ["project", "programme", "region_id", "channel", "is_open"]
 
 
-class ProgressReportFilterSet(django_filters.FilterSet):
+class ProgressReportFilterSet(ScopedFilterSet):
     project = django_filters.NumberFilter(field_name="project_id", label=_("Project (id)"))
     programme = django_filters.NumberFilter(
         field_name="project__programme_id", label=_("Programme (id)")
