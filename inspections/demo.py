@@ -15,6 +15,7 @@ from communities.models import Estate
 from inspections import services
 from inspections.categories import seed_categories
 from inspections.models import Category, Point, Status
+from renovation import dates
 
 S = Status
 
@@ -104,7 +105,7 @@ def seed_demo(*, stdout) -> None:
         for u in get_user_model().objects.filter(username__in=["grid", "xietu", "donghu", "admin"])
     }
     estates = {e.name: e for e in Estate.objects.filter(name__in=[name for name, _ in ESTATES])}
-    today = timezone.localdate()
+    today = dates.today()
     created = 0
     for index, (estate_name, username) in enumerate(ESTATES):
         estate = estates.get(estate_name)

@@ -15,18 +15,17 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from communities.models import Estate, Region
 from inspections.models import Category, Patrol, PatrolVisit, Photo, Point, Step
 from inspections.services import DEADLINE_STATES, REMEDIED_STATES, Status
-from renovation import access
+from renovation import access, dates
 
 
 def overdue_q(*, today: date | None = None, prefix: str = "") -> Q:
     """Points whose deadline has passed unmet: marked overdue, or still waiting past the day
     (before the daily check has run)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     return Q(**{f"{prefix}status": Status.OVERDUE}) | Q(
         **{f"{prefix}status__in": DEADLINE_STATES, f"{prefix}deadline__lt": today}
     )
@@ -119,7 +118,7 @@ def statistics(
     *, user, today: date | None = None, estate_ids=None, region: Region | None = None
 ) -> dict:
     """Per estate, per subdistrict and in total, for the user's scope — three queries."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     points = access.scope_queryset(user, Point.objects.all())
     if region is not None:
         points = points.filter(estate__community__path__startswith=region.path)
@@ -164,7 +163,7 @@ def statistics(
 
 def inspection_totals(*, user, today: date | None = None) -> dict:
     """The figures over the user's whole scope, in one query (the home page panel)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     points = access.scope_queryset(user, Point.objects.all())
     return points.order_by().aggregate(**_figures(today=today))
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Building, Estate, Household
 from inspections.models import Category, Patrol, PatrolVisit, Photo, Point, Status, Step
+from renovation import dates
 from renovation.images import read_gps, strip_metadata, validate_image
 
 S = Status
@@ -48,13 +49,9 @@ def allowed_next(status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(status, ())
 
 
-def _today(today: date | None) -> date:
-    return today or timezone.localdate()
-
-
 def default_deadline(*, category: Category, today: date | None = None) -> date:
     """The deadline a notice gives unless the officer sets one: today + the category's days."""
-    return _today(today) + timedelta(days=category.default_deadline_days)
+    return (today or dates.today()) + timedelta(days=category.default_deadline_days)
 
 
 def is_overdue(point: Point, *, today: date | None = None) -> bool:
@@ -64,7 +61,7 @@ def is_overdue(point: Point, *, today: date | None = None) -> bool:
     return (
         point.status in DEADLINE_STATES
         and point.deadline is not None
-        and point.deadline < _today(today)
+        and point.deadline < (today or dates.today())
     )
 
 
@@ -204,7 +201,7 @@ def point_transition(
     - verified: at least one "after" photo is required.
     """
     now = now or timezone.now()
-    today = today or timezone.localdate(now)
+    today = today or dates.today(now)
     try:
         uploads = photos_validate(photos)
     except ValidationError as exc:
@@ -298,7 +295,7 @@ def points_mark_overdue(*, today: date | None = None, now: datetime | None = Non
     Safe to run twice or concurrently: the points are claimed by a locked, conditional update,
     so a point already marked (or claimed by another run) is skipped."""
     now = now or timezone.now()
-    today = today or timezone.localdate(now)
+    today = today or dates.today(now)
     with transaction.atomic():
         # Two beat runs at once (or a retry): SKIP LOCKED leaves the other run's rows alone, and
         # the status condition in the UPDATE makes a repeat a no-op.

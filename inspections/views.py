@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,7 +17,7 @@ from inspections import selectors, services
 from inspections.filtersets import PatrolFilterSet, PointFilterSet
 from inspections.forms import PatrolForm, PointForm, TransitionForm
 from inspections.models import Patrol, Point, Status
-from renovation import access
+from renovation import access, dates
 from renovation.views import PermRequiredMixin, ScopedMixin, add_service_errors
 
 # What the button for each next step says (an action, where the status names a state).
@@ -39,7 +38,7 @@ ACTIONS = {
 def next_steps(point: Point) -> list[tuple[str, str]]:
     """The buttons the point's page offers, (status, label): the workflow's allowed steps, the
     overdue one only once the deadline has passed."""
-    passed = point.deadline is not None and point.deadline < timezone.localdate()
+    passed = point.deadline is not None and point.deadline < dates.today()
     return [
         (status, ACTIONS[status])
         for status in services.allowed_next(point.status)
@@ -60,7 +59,7 @@ class PointListView(ScopedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["today"] = timezone.localdate()
+        context["today"] = dates.today()
         context["can_inspect"] = access.has_any_perm(self.request.user, access.INSPECT)
         return context
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 from PIL import Image
 
 from communities.models import Estate, Region
+from renovation import dates
 
 from . import services
 from .models import (
@@ -130,7 +130,7 @@ def seed_demo(*, stdout) -> None:
         )[0]
         for code, (name, category, unit) in CATALOGUE.items()
     }
-    today = timezone.localdate()
+    today = dates.today()
     with transaction.atomic():
         programme = Programme.objects.create(
             name=PROGRAMME,

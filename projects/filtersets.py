@@ -2,10 +2,10 @@
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.filtersets import RegionNodeFilter
+from renovation import dates
 from renovation.filtersets import ScopedFilterSet
 
 from .models import Complaint, Programme, ProgressReport, Project
@@ -47,7 +47,7 @@ class ProjectFilterSet(ScopedFilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        exists = overdue_exists(timezone.localdate())
+        exists = overdue_exists(dates.today())
         return queryset.filter(exists) if value else queryset.exclude(exists)
 
 

@@ -22,11 +22,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, NullIf, Round
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Region
-from renovation import access
+from renovation import access, dates
 
 from .models import Complaint, FundingLine, Milestone, Programme, Project, WorksItem
 
@@ -40,10 +39,6 @@ STRIKE_LEVELS = {
     2: _("Warning"),
     3: _("Removal recommended"),
 }
-
-
-def _today(today):
-    return today or timezone.localdate()
 
 
 def overdue_q(today: datetime.date, prefix: str = "") -> Q:
@@ -95,7 +90,7 @@ def weighted_progress():
 def with_figures(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
     """Projects annotated with works budget, funding total, gap, overall progress, overdue and
     missed milestones, open and flagged complaints."""
-    today = _today(today)
+    today = today or dates.today()
     zero = Value(Decimal("0.00"), output_field=MONEY)
     return queryset.select_related("programme", "estate", "estate__community").annotate(
         works_budget=Coalesce(_per_project(WorksItem.objects, Sum("budget"), MONEY), zero),
@@ -260,7 +255,7 @@ def _strikes_by_official(milestones: QuerySet) -> QuerySet:
 def official_strikes(user, *, today: datetime.date | None = None) -> QuerySet:
     """Responsible officials with their strikes (missed milestones) across the projects in the
     user's scope, and the escalation level: 1 review, 2 warning, 3+ removal recommended."""
-    today = _today(today)
+    today = today or dates.today()
     return _strikes_by_official(
         access.scope_queryset(user, Milestone.objects.filter(missed_q(today)))
     )
@@ -268,7 +263,7 @@ def official_strikes(user, *, today: datetime.date | None = None) -> QuerySet:
 
 def strikes_of(project: Project, *, user, today: datetime.date | None = None) -> dict:
     """The project's official's strike count and level within the user's scope."""
-    today = _today(today)
+    today = today or dates.today()
     milestones = access.scope_queryset(
         user,
         Milestone.objects.filter(
@@ -293,14 +288,14 @@ def timeline(project: Project, milestones: list[Milestone], *, today: datetime.d
     project start) to its planned date; positions are percentages of the whole span."""
     if not milestones:
         return {"rows": [], "today_pct": None}
-    dates = [m.planned_date for m in milestones] + [
+    days = [m.planned_date for m in milestones] + [
         m.actual_date for m in milestones if m.actual_date
     ]
     if project.start_date:
-        dates.append(project.start_date)
+        days.append(project.start_date)
     if project.planned_completion_date:
-        dates.append(project.planned_completion_date)
-    first, last = min(dates), max(dates)
+        days.append(project.planned_completion_date)
+    first, last = min(days), max(days)
     span = max((last - first).days, 1)
 
     def pct(day):
@@ -333,7 +328,7 @@ def timeline(project: Project, milestones: list[Milestone], *, today: datetime.d
 def home_summary(user, *, today: datetime.date | None = None) -> dict:
     """The home-page panel: project counts in the user's scope and the most overdue ones
     (two queries)."""
-    today = _today(today)
+    today = today or dates.today()
     scoped = access.scope_queryset(user, Project.objects.all())
     counts = scoped.aggregate(
         total=Count("pk"),

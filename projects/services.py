@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renovation import dates
 from renovation.images import strip_metadata, validate_image
 
 from .models import (
@@ -40,10 +40,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.SUSPENDED: (),  # resumes to `resume_status` only
     S.COMPLETED: (),
 }
-
-
-def _today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
 
 
 def allowed_transitions(project: Project) -> list[str]:
@@ -109,7 +105,7 @@ def project_transition(
                 % {"problems": "; ".join(problems)},
                 code="acceptance_gate",
             )
-        project.completed_on = _today(today)
+        project.completed_on = today or dates.today()
     project.status = to_status
     project.full_clean()
     project.save()
@@ -162,7 +158,7 @@ def funding_line_save(*, line: FundingLine) -> FundingLine:
 
 @transaction.atomic
 def milestone_save(*, milestone: Milestone, today: datetime.date | None = None) -> Milestone:
-    if milestone.actual_date and milestone.actual_date > _today(today):
+    if milestone.actual_date and milestone.actual_date > (today or dates.today()):
         raise ValidationError(
             {
                 "actual_date": _(
@@ -185,7 +181,7 @@ def acceptance_record(
 ) -> Project:
     """Record professional acceptance and the resident satisfaction rate."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if acceptance_date and acceptance_date > _today(today):
+    if acceptance_date and acceptance_date > (today or dates.today()):
         raise ValidationError(
             {"acceptance_date": _("The acceptance date cannot be in the future.")}
         )
@@ -206,7 +202,7 @@ def acceptance_record(
 
 @transaction.atomic
 def complaint_save(*, complaint: Complaint, today: datetime.date | None = None) -> Complaint:
-    today = _today(today)
+    today = today or dates.today()
     if complaint.received_on and complaint.received_on > today:
         raise ValidationError({"received_on": _("The received date cannot be in the future.")})
     if complaint.resolved_on and complaint.resolved_on > today:
@@ -244,7 +240,7 @@ def progress_report_create(
     """A dated report: `progress` maps works item ids of `project` to a percentage (0–100).
     Photos are validated and stored stripped of metadata. The items take the reported progress
     unless a later report already exists for them."""
-    today = _today(today)
+    today = today or dates.today()
     errors: dict[str, list[str]] = {}
     if report_date > today:
         errors.setdefault("report_date", []).append(_("The report date cannot be in the future."))
@@ -311,7 +307,7 @@ def strikes_record(*, today: datetime.date | None = None) -> int:
     """Record a strike row for every milestone missed by `today` that has none yet, against the
     project's current official. Returns how many milestones were newly recorded; a rerun
     records nothing new."""
-    today = _today(today)
+    today = today or dates.today()
     missed = list(
         Milestone.objects.filter(planned_date__lt=today, strike__isnull=True)
         .filter(Q(actual_date__isnull=True) | Q(actual_date__gt=F("planned_date")))

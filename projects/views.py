@@ -2,8 +2,6 @@
 project, the officials' strikes and the battle map (挂图作战). Thin: they parse input, call one
 service or selector, and render."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -12,12 +10,11 @@ from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from renovation import access
+from renovation import access, dates
 from renovation.views import PermRequiredMixin, add_service_errors
 
 from . import selectors, services
@@ -45,10 +42,6 @@ from .models import (
 )
 
 PAGE_SIZE = 25
-
-
-def _today(request) -> datetime.date:
-    return timezone.localdate()
 
 
 class ProgrammeOverviewView(LoginRequiredMixin, TemplateView):
@@ -103,7 +96,7 @@ class ProjectListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        queryset = selectors.projects_for(user, today=_today(self.request)).order_by(
+        queryset = selectors.projects_for(user, today=dates.today()).order_by(
             "programme__name", "estate__name", "pk"
         )
         filterset = ProjectFilterSet(
@@ -165,7 +158,7 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, today = self.request.user, _today(self.request)
+        user, today = self.request.user, dates.today()
         try:
             project = selectors.projects_for(user, today=today).get(pk=kwargs["pk"])
         except Project.DoesNotExist as exc:
@@ -293,7 +286,7 @@ class MilestoneFormView(RowFormView):
     saved_message = gettext_lazy("Milestone saved.")
 
     def save(self, instance):
-        services.milestone_save(milestone=instance, today=_today(self.request))
+        services.milestone_save(milestone=instance, today=dates.today())
 
 
 class ComplaintFormView(RowFormView):
@@ -302,7 +295,7 @@ class ComplaintFormView(RowFormView):
     saved_message = gettext_lazy("Complaint saved.")
 
     def save(self, instance):
-        services.complaint_save(complaint=instance, today=_today(self.request))
+        services.complaint_save(complaint=instance, today=dates.today())
 
 
 class ComplaintResolveView(ProjectPartMixin, FormView):
@@ -310,12 +303,12 @@ class ComplaintResolveView(ProjectPartMixin, FormView):
     title = gettext_lazy("Resolve complaint")
 
     def get_initial(self):
-        return {"resolved_on": _today(self.request), "reply": self.object.reply}
+        return {"resolved_on": dates.today(), "reply": self.object.reply}
 
     def form_valid(self, form):
         try:
             services.complaint_resolve(
-                complaint=self.object, today=_today(self.request), **form.cleaned_data
+                complaint=self.object, today=dates.today(), **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -345,7 +338,7 @@ class AcceptanceView(ProjectPartMixin, FormView):
                 acceptance_result=data["acceptance_result"],
                 satisfaction_rate=data["satisfaction_rate"],
                 note=data["note"],
-                today=_today(self.request),
+                today=dates.today(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -364,7 +357,7 @@ class TransitionView(ProjectPartMixin, FormView):
                 project=self.project,
                 to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
-                today=_today(self.request),
+                today=dates.today(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -394,7 +387,7 @@ class ProgressReportView(ProjectPartMixin, FormView):
         return {**super().get_form_kwargs(), "items": items}
 
     def get_initial(self):
-        return {"report_date": _today(self.request)}
+        return {"report_date": dates.today()}
 
     def form_valid(self, form):
         try:
@@ -405,7 +398,7 @@ class ProgressReportView(ProjectPartMixin, FormView):
                 photos=form.cleaned_data["photos"],
                 note=form.cleaned_data["note"],
                 reporter=self.request.user,
-                today=_today(self.request),
+                today=dates.today(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -418,7 +411,7 @@ class StrikesView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = _today(self.request)
+        today = dates.today()
         rows = list(selectors.official_strikes(self.request.user, today=today)[:200])
         personal = access.has_any_perm(self.request.user, access.PERSONAL)
         for row in rows:
@@ -444,7 +437,7 @@ class BattleMapView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, today = self.request.user, _today(self.request)
+        user, today = self.request.user, dates.today()
         regions = list(selectors.battle_map_regions(user))
         region = None
         wanted = self.request.GET.get("region")

@@ -3,12 +3,11 @@ writes and domain actions (status transitions, acceptance, resolving a complaint
 service."""
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from renovation import access
+from renovation import access, dates
 from renovation.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import selectors, services
@@ -109,7 +108,7 @@ class ProgressReportViewSet(ScopedModelViewSet):
             photos=data.get("upload", []),
             note=data.get("note", ""),
             reporter=self.request.user,
-            today=timezone.localdate(),
+            today=dates.today(),
         )
         serializer.instance = self.get_queryset().get(pk=report.pk)
 

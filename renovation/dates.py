@@ -1,0 +1,12 @@
+"""Dates as the portal's users mean them: the calendar day in the portal's time zone
+(`settings.TIME_ZONE`, Asia/Shanghai), never UTC's — between midnight and 08:00 in Shanghai,
+UTC's date is still yesterday, and a deadline or a milestone would be a day off."""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+
+def today(now: datetime | None = None) -> date:
+    """The local date in the portal's time zone: today's, or the date of moment `now`."""
+    return timezone.localdate(now)
