@@ -1,107 +1,14 @@
-"""Registry API serializers. Writable parents are `ScopedPrimaryKeyRelatedField`s (an id outside
-the caller's manage scope reads as "does not exist"); every write runs the model's own rules
-(`clean()` and its named constraints) so a bad request comes back as a 400 naming the field,
-never as a 500 from the database."""
+"""Registry API serializers: the shape of each row and the parsing of a request, nothing more.
+Writable parents are `ScopedPrimaryKeyRelatedField`s (an id outside the caller's manage scope
+reads as "does not exist"). Saving goes through `communities.services` (see the viewsets), which
+runs every registry rule and answers with the same messages as the pages."""
 
-import copy
-
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import CheckConstraint, Max, Q, UniqueConstraint
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.settings import api_settings
 
 from communities.models import Building, Estate, Household, Owner, Region, Stairwell
 from renovation import access
 from renovation.api import ScopedPrimaryKeyRelatedField
-
-# Raised by the triggers of migration 0002 (a rule across two tables, so not in Meta.constraints).
-FLOOR_TRIGGER = "communities_household_floor_within_stairwell"
-
-
-def _first_field(condition) -> str | None:
-    """The model field a CheckConstraint's condition starts with (`floors__gte` → `floors`)."""
-    for child in condition.children if isinstance(condition, Q) else ():
-        if isinstance(child, Q):
-            found = _first_field(child)
-        else:
-            found = child[0].split("__")[0]
-        if found:
-            return found
-    return None
-
-
-def _field_of(constraint) -> str | None:
-    if isinstance(constraint, UniqueConstraint) and constraint.fields:
-        return constraint.fields[-1]  # ("estate", "number") → the number is what to change
-    if isinstance(constraint, CheckConstraint):
-        return _first_field(constraint.condition)
-    return None
-
-
-class ModelRulesSerializer(serializers.ModelSerializer):
-    """Runs the model's clean() and named constraints before saving, and turns a constraint the
-    database still trips (a race between two writers) into a 400 with the constraint's message."""
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        model = self.Meta.model
-        instance = copy.copy(self.instance) if self.instance is not None else model()
-        for name, value in attrs.items():
-            setattr(instance, name, value)
-        errors: dict[str, list] = {}
-        try:
-            instance.clean()
-        except DjangoValidationError as exc:
-            self._collect(errors, exc, None)
-        for constraint in model._meta.constraints:
-            try:
-                constraint.validate(model, instance)
-            except DjangoValidationError as exc:
-                self._collect(errors, exc, _field_of(constraint))
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
-    def _collect(self, errors, exc, field):
-        if hasattr(exc, "error_dict"):
-            items = exc.message_dict.items()
-        else:
-            items = [(field or NON_FIELD_ERRORS, exc.messages)]
-        for name, messages in items:
-            if name == NON_FIELD_ERRORS or name not in self.fields:
-                name = api_settings.NON_FIELD_ERRORS_KEY
-            errors.setdefault(name, []).extend(messages)
-
-    def create(self, validated_data):
-        return self._saving(super().create, validated_data)
-
-    def update(self, instance, validated_data):
-        return self._saving(
-            lambda data: super(ModelRulesSerializer, self).update(instance, data), validated_data
-        )
-
-    def _saving(self, save, validated_data):
-        try:
-            with transaction.atomic():
-                return save(validated_data)
-        except IntegrityError as exc:
-            raise serializers.ValidationError(self._integrity_message(exc)) from exc
-
-    def _integrity_message(self, exc) -> dict:
-        name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-        for constraint in self.Meta.model._meta.constraints:
-            if constraint.name == name:
-                field = _field_of(constraint)
-                key = field if field in self.fields else api_settings.NON_FIELD_ERRORS_KEY
-                return {key: [constraint.get_violation_error_message()]}
-        if name == FLOOR_TRIGGER:
-            key = "floor" if "floor" in self.fields else "floors"
-            return {key: [_("A dwelling would lie above its stairwell's top floor.")]}
-        return {api_settings.NON_FIELD_ERRORS_KEY: [_("The change conflicts with other records.")]}
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -117,7 +24,7 @@ def _community_choices():
     return Region.objects.filter(level=Region.Level.COMMUNITY)
 
 
-class EstateSerializer(ModelRulesSerializer):
+class EstateSerializer(serializers.ModelSerializer):
     community = ScopedPrimaryKeyRelatedField(queryset=_community_choices())
     community_name = serializers.CharField(source="community.name", read_only=True)
     # Annotated in SQL by communities.selectors.estates_with_totals().
@@ -142,10 +49,10 @@ class EstateSerializer(ModelRulesSerializer):
             "household_count",
             "total_area",
         ]
-        validators = []  # the model's named constraints are checked in validate()
+        validators = []  # the service checks the named constraints, with their own messages
 
 
-class BuildingSerializer(ModelRulesSerializer):
+class BuildingSerializer(serializers.ModelSerializer):
     estate = ScopedPrimaryKeyRelatedField(queryset=Estate.objects.all())
     estate_name = serializers.CharField(source="estate.name", read_only=True)
 
@@ -154,23 +61,8 @@ class BuildingSerializer(ModelRulesSerializer):
         fields = ["id", "estate", "estate_name", "number", "floors", "year_built"]
         validators = []
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        floors = attrs.get("floors")
-        if self.instance is not None and floors is not None:
-            highest = self.instance.stairwells.aggregate(top=Max("floors"))["top"]
-            if highest and floors < highest:
-                raise serializers.ValidationError(
-                    {
-                        "floors": [
-                            _("A stairwell of this building has %(n)s floors.") % {"n": highest}
-                        ]
-                    }
-                )
-        return attrs
 
-
-class StairwellSerializer(ModelRulesSerializer):
+class StairwellSerializer(serializers.ModelSerializer):
     building = ScopedPrimaryKeyRelatedField(queryset=Building.objects.select_related("estate"))
     building_number = serializers.CharField(source="building.number", read_only=True)
     estate = serializers.IntegerField(source="building.estate_id", read_only=True)
@@ -180,23 +72,8 @@ class StairwellSerializer(ModelRulesSerializer):
         fields = ["id", "building", "building_number", "estate", "number", "floors", "has_elevator"]
         validators = []
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        floors = attrs.get("floors")
-        if self.instance is not None and floors is not None:
-            highest = self.instance.households.aggregate(top=Max("floor"))["top"]
-            if highest and floors < highest:
-                raise serializers.ValidationError(
-                    {
-                        "floors": [
-                            _("A dwelling of this stairwell is on floor %(n)s.") % {"n": highest}
-                        ]
-                    }
-                )
-        return attrs
 
-
-class HouseholdSerializer(ModelRulesSerializer):
+class HouseholdSerializer(serializers.ModelSerializer):
     # select_related: the browsable API's form labels each choice with its building and estate.
     stairwell = ScopedPrimaryKeyRelatedField(
         queryset=Stairwell.objects.select_related("building__estate")

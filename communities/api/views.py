@@ -12,6 +12,7 @@ through four joined tables (`?ordering=` picks another order)."""
 
 from drf_spectacular.utils import extend_schema
 
+from communities import services
 from communities.api import serializers
 from communities.filtersets import (
     BuildingFilterSet,
@@ -26,11 +27,14 @@ from renovation.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 
 class RegistryViewSet(ScopedModelViewSet):
-    """Reads the saved row back through `get_queryset()` so a create/update answers with the
-    same SQL-computed fields (counts, totals) as a read; `detail_serializer_class`, when set,
-    serves the single-object read."""
+    """Writes go through the registry's service (`save_service`), exactly as the pages do: the
+    serializer parses the request, the service checks the scope, runs every rule and saves; its
+    ValidationError is a 400 by field (renovation.drf). The saved row is read back through
+    `get_queryset()` so a create/update answers with the same SQL-computed fields (counts,
+    totals) as a read; `detail_serializer_class`, when set, serves the single-object read."""
 
     detail_serializer_class = None
+    save_service = None  # e.g. services.estate_save, called with user= and the object's name=
 
     def get_serializer_class(self):
         if self.action == "retrieve" and self.detail_serializer_class:
@@ -38,11 +42,18 @@ class RegistryViewSet(ScopedModelViewSet):
         return super().get_serializer_class()
 
     def perform_create(self, serializer):
-        serializer.save()
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+        self._save(serializer, self.queryset.model(**serializer.validated_data))
 
     def perform_update(self, serializer):
-        self.perform_create(serializer)
+        obj = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(obj, name, value)
+        self._save(serializer, obj)
+
+    def _save(self, serializer, obj):
+        save = type(self).save_service
+        saved = save(user=self.request.user, **{obj._meta.model_name: obj})
+        serializer.instance = self.get_queryset().get(pk=saved.pk)
 
 
 @extend_schema(tags=["registry"])
@@ -60,6 +71,7 @@ class EstateViewSet(RegistryViewSet):
 
     queryset = estates_with_totals(Estate.objects.all())
     serializer_class = serializers.EstateSerializer
+    save_service = services.estate_save
     filterset_class = EstateFilterSet
 
 
@@ -69,6 +81,7 @@ class BuildingViewSet(RegistryViewSet):
 
     queryset = Building.objects.select_related("estate").order_by("estate_id", "number")
     serializer_class = serializers.BuildingSerializer
+    save_service = services.building_save
     filterset_class = BuildingFilterSet
 
 
@@ -78,6 +91,7 @@ class StairwellViewSet(RegistryViewSet):
 
     queryset = Stairwell.objects.select_related("building").order_by("building_id", "number")
     serializer_class = serializers.StairwellSerializer
+    save_service = services.stairwell_save
     filterset_class = StairwellFilterSet
 
 
@@ -89,5 +103,6 @@ class HouseholdViewSet(RegistryViewSet):
         "stairwell_id", "room_number"
     )
     serializer_class = serializers.HouseholdSerializer
+    save_service = services.household_save
     detail_serializer_class = serializers.HouseholdDetailSerializer
     filterset_class = HouseholdFilterSet

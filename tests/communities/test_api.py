@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from communities.api.serializers import EstateSerializer
+from communities import services
 from communities.models import Estate, Household, Membership, Region, Stairwell
+from renovation.drf import exception_handler
 from tests.communities.factories import (
     BuildingFactory,
     EstateFactory,
@@ -318,14 +319,17 @@ def test_alice_adds_a_dwelling_and_a_duplicate_room_is_refused(tree, alice):
 
 
 def test_a_race_that_trips_a_unique_constraint_becomes_a_400(tree, alice):
-    """Two writers both passing validation: the second INSERT hits the database constraint."""
-    from rest_framework.exceptions import ValidationError
+    """Two writers both passing validation: the second INSERT hits the database constraint.
+    (The API saves through the registry service; `_write` is its save after validation.)"""
+    from django.core.exceptions import ValidationError
 
-    serializer = EstateSerializer()
     data = {"community": tree.rihui6, "name": "日晖六村", "address": "斜土路"}
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        serializer._saving(lambda d: Estate.objects.create(**d), data)
-    assert caught.value.detail["name"] == ["This community already has an estate with this name."]
+        services._write(Estate(**data))
+    with translation.override("en"):
+        response = exception_handler(caught.value, {})
+    assert response.status_code == 400
+    assert response.data["name"] == ["This community already has an estate with this name."]
 
 
 # --- tokens -------------------------------------------------------------------------------------
