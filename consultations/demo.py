@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from communities.models import Estate, Household, Stairwell
-from consultations import services
+from consultations import links, services
+from consultations.ballots import answers_validate, ballot_cast
 from consultations.models import Answer, Ballot, Consultation, Question
 
 ELEVATOR = "1号楼1单元加装电梯表决"
@@ -35,7 +36,7 @@ def _decision_answers(consultation, rng, weights):
 def _cast_many(consultation, households, rng, answers_for, clerk, now):
     for household in households:
         paper = clerk is not None and rng.random() < 0.3
-        services.ballot_cast(
+        ballot_cast(
             consultation=consultation,
             household=household,
             answers=answers_for(),
@@ -62,7 +63,7 @@ def _bulk_ballots(consultation, households, rng, answers_for, clerk, cast_at):
                 entered_by=clerk if paper else None,
             )
         )
-        answer_rows.append(services._answer_rows(questions, answers_for()))
+        answer_rows.append(answers_validate(questions=questions, answers=answers_for()))
     Ballot.objects.bulk_create(ballots)
     for ballot, rows in zip(ballots, answer_rows, strict=True):
         for row in rows:
@@ -108,7 +109,7 @@ def seed_demo(*, stdout) -> None:
             stdout.write(f"  consultations: {ELEVATOR} (open, {len(voters)} ballots)")
             # One dwelling's printed link, for trying the resident pages.
             household = households[0]
-            _, token = services.access_link_issue(household=household, issued_by=creator, now=now)
+            _, token = links.access_link_issue(household=household, issued_by=creator, now=now)
             stdout.write(
                 f"  consultations: resident link for {household}: "
                 f"http://127.0.0.1:8000/consultations/r/{token}/"

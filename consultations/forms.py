@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Building, Estate, Household, Stairwell
-from consultations.models import Attachment, Ballot, Consultation, Question
+from consultations.models import MAX_TEXT, Attachment, Ballot, Consultation, Question
 from renovation import access
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -121,7 +121,7 @@ class PublishForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     text = forms.CharField(
-        label=_("Your objection"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Your objection"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
@@ -163,19 +163,12 @@ class BallotForm(forms.Form):
                 )
             else:
                 self.fields[name] = forms.CharField(
-                    max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), **common
+                    max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}), **common
                 )
             self.fields[name].question = q
 
     def answers(self) -> dict:
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
-
-    def add_service_errors(self, error) -> None:
-        if hasattr(error, "error_dict"):
-            for key, errors in error.error_dict.items():
-                self.add_error(key if key in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
     @staticmethod
     def initial_from(ballot) -> dict:

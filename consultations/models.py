@@ -2,7 +2,8 @@
 per-dwelling access links that let them in without an account, and the objections lodged
 while a result is publicised.
 
-How a ballot is counted lives in `consultations/services.py` (`ballot_cast`, `tally_compute`).
+How a ballot is cast lives in `consultations/ballots.py` (`ballot_cast`), how the result is
+counted in `consultations/tally.py` (`tally_compute`).
 """
 
 from django.conf import settings
@@ -10,6 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# The longest free text a resident may write: an answer to a text question, an objection.
+MAX_TEXT = 2000
 
 
 class Consultation(models.Model):

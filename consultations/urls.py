@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations import views
+from consultations import exports, resident_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -23,19 +23,19 @@ urlpatterns = [
     path("<int:pk>/attachments/add/", views.attachment_add, name="attachment-add"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/ballots/enter/", views.ballot_enter, name="ballot-enter"),
-    path("<int:pk>/ballots.xlsx", views.ballots_export, name="export"),
+    path("<int:pk>/ballots.xlsx", exports.ballots_export, name="export"),
     path(
         "<int:pk>/objections/<int:objection_pk>/answer/",
         views.objection_answer,
         name="objection-answer",
     ),
     path("<int:pk>/ideas/", views.ideas_moderate, name="ideas"),
-    path("links/", views.links, name="links"),
+    path("links/", views.links_page, name="links"),
     path("links/<int:household_pk>/revoke/", views.link_revoke, name="link-revoke"),
     path("links/<int:household_pk>/qr/", views.link_qr, name="link-qr"),
     # Residents: no account, a session for one dwelling opened by its printed link.
-    path("r/<str:token>/", views.resident_enter, name="resident-enter"),
-    path("resident/", views.resident_home, name="resident-home"),
-    path("resident/<int:pk>/", views.resident_consultation, name="resident-consultation"),
-    path("resident/leave/", views.resident_leave, name="resident-leave"),
+    path("r/<str:token>/", resident_views.resident_enter, name="resident-enter"),
+    path("resident/", resident_views.resident_home, name="resident-home"),
+    path("resident/<int:pk>/", resident_views.resident_consultation, name="resident-consultation"),
+    path("resident/leave/", resident_views.resident_leave, name="resident-leave"),
 ]

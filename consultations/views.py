@@ -1,28 +1,22 @@
-"""Pages: staff run consultations; residents vote through their dwelling's link.
-
-Resident pages use their own large-type template (resident_base.html), plain forms and no
-JavaScript. A resident session holds only a dwelling id and the id of the link that opened
-it; revoking or re-issuing the link ends the session at the next request.
-"""
+"""Staff pages: consultations and their questions, the lifecycle buttons, results and
+turnout, paper ballots, objections and ideas, resident links with QR codes. Residents' pages
+are in `consultations.resident_views`, the ballots export in `consultations.exports`."""
 
 import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.models import Household
-from consultations import selectors, services
+from consultations import ballots, links, selectors, services
 from consultations.filtersets import ConsultationFilterSet
 from consultations.forms import (
     AttachmentForm,
@@ -30,41 +24,25 @@ from consultations.forms import (
     ConsultationForm,
     LinksForm,
     ObjectionAnswerForm,
-    ObjectionForm,
     PaperBallotForm,
     PublishForm,
     QuestionForm,
 )
-from consultations.models import (
-    AccessLink,
-    Answer,
-    Attachment,
-    Ballot,
-    Consultation,
-    Objection,
-    Question,
-)
+from consultations.models import Attachment, Consultation, Objection
+from consultations.resident_views import resident_household
+from consultations.tally import tally_compute, turnout_compute
 from renovation import access
 from renovation.views import add_service_errors
-
-SESSION_HOUSEHOLD = "consultations_household"
-SESSION_LINK = "consultations_link"
-# Wrong tokens per client address before the link page refuses for a while.
-BAD_TOKEN_LIMIT = 10
-BAD_TOKEN_WINDOW = 600  # seconds
 
 
 def _consultation(request, pk, perm=access.VIEW) -> Consultation:
     return access.scoped_get_or_404(
-        request.user,
-        Consultation.objects.select_related("estate", "building", "stairwell__building__estate"),
-        perm,
-        pk=pk,
+        request.user, selectors.consultations_visible(user=request.user), perm, pk=pk
     )
 
 
 def _questions(consultation):
-    return list(consultation.questions.prefetch_related("choices"))
+    return selectors.consultation_questions(consultation=consultation)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,11 +52,7 @@ def _questions(consultation):
 
 @login_required
 def consultation_list(request):
-    queryset = (
-        selectors.consultations_visible(request.user)
-        .annotate(ballots_counted=Count("ballots", filter=Q(ballots__is_current=True)))
-        .order_by("-opens_at", "-pk")
-    )
+    queryset = selectors.consultations_with_ballot_count(user=request.user)
     filterset = ConsultationFilterSet(request.GET, queryset=queryset, user=request.user)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     return render(
@@ -140,16 +114,14 @@ def consultation_detail(request, pk):
         "consultation": consultation,
         "questions": _questions(consultation),
         "attachments": list(consultation.attachments.all()),
-        "turnout": selectors.turnout_compute(consultation=consultation),
+        "turnout": turnout_compute(consultation=consultation),
         "can_manage": access.has_perm(request.user, access.MANAGE, consultation),
         "can_ballot": access.has_perm(request.user, access.BALLOT, consultation),
-        "objections": list(
-            consultation.objections.select_related("household__stairwell__building")
-        ),
+        "objections": list(selectors.consultation_objections(consultation=consultation)),
         "objection_form": ObjectionAnswerForm(),
     }
     if consultation.results_visible:
-        context["tally"] = services.tally_compute(consultation=consultation)
+        context["tally"] = tally_compute(consultation=consultation)
     return render(request, "consultations/consultation_detail.html", context)
 
 
@@ -192,9 +164,7 @@ def consultation_publish(request, pk):
         else:
             messages.success(request, _("The result is published; objections can now be lodged."))
             return redirect("consultations:detail", pk=pk)
-    tally = (
-        services.tally_compute(consultation=consultation) if consultation.results_visible else None
-    )
+    tally = tally_compute(consultation=consultation) if consultation.results_visible else None
     return render(
         request,
         "consultations/publish_form.html",
@@ -213,8 +183,8 @@ def consultation_results(request, pk):
         "consultations/results.html",
         {
             "consultation": consultation,
-            "tally": services.tally_compute(consultation=consultation),
-            "ideas": _approved_ideas(consultation),
+            "tally": tally_compute(consultation=consultation),
+            "ideas": selectors.ideas_approved(consultation=consultation),
         },
     )
 
@@ -227,7 +197,7 @@ def consultation_turnout(request, pk):
         "consultations/turnout.html",
         {
             "consultation": consultation,
-            "turnout": selectors.turnout_compute(consultation=consultation),
+            "turnout": turnout_compute(consultation=consultation),
         },
     )
 
@@ -331,7 +301,9 @@ def attachment_download(request, pk):
         request.user.is_authenticated and access.has_perm(request.user, access.VIEW, consultation)
     ) or (
         household is not None
-        and selectors.consultations_for_household(household).filter(pk=consultation.pk).exists()
+        and selectors.consultations_for_household(household=household)
+        .filter(pk=consultation.pk)
+        .exists()
     )
     if not allowed:
         raise Http404
@@ -347,7 +319,7 @@ def attachment_download(request, pk):
 def ballot_enter(request, pk):
     """Enter a paper or door-to-door ballot for one dwelling; the latest ballot counts."""
     consultation = _consultation(request, pk, access.BALLOT)
-    households = selectors.consultation_households(consultation).select_related(
+    households = selectors.consultation_households(consultation=consultation).select_related(
         "stairwell__building"
     )
     household = None
@@ -356,11 +328,7 @@ def ballot_enter(request, pk):
         household = get_object_or_404(households, pk=household_id)
     current = None
     if household is not None:
-        current = (
-            Ballot.objects.filter(consultation=consultation, household=household, is_current=True)
-            .select_related("entered_by")
-            .first()
-        )
+        current = selectors.household_ballot(consultation=consultation, household=household)
     questions = _questions(consultation)
     form = BallotForm(request.POST or None, questions=questions)
     channel_form = PaperBallotForm(request.POST or None)
@@ -371,7 +339,7 @@ def ballot_enter(request, pk):
         and channel_form.is_valid()
     ):
         try:
-            services.ballot_cast(
+            ballots.ballot_cast(
                 consultation=consultation,
                 household=household,
                 answers=form.answers(),
@@ -379,7 +347,7 @@ def ballot_enter(request, pk):
                 entered_by=request.user,
             )
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -398,87 +366,13 @@ def ballot_enter(request, pk):
             "current": current,
             "form": form,
             "channel_form": channel_form,
-            "history_count": Ballot.objects.filter(
+            "history_count": selectors.household_ballot_count(
                 consultation=consultation, household=household
-            ).count()
+            )
             if household
             else 0,
         },
     )
-
-
-@login_required
-def ballots_export(request, pk):
-    """All ballots (counted and replaced) as xlsx: dwellings and answers, no names or phones."""
-    from openpyxl import Workbook
-
-    consultation = _consultation(request, pk, access.BALLOT)
-    if not consultation.results_visible:
-        messages.error(request, _("Ballots can be exported once voting has closed."))
-        return redirect("consultations:detail", pk=pk)
-    questions = _questions(consultation)
-    ballots = (
-        access.scope_queryset(
-            request.user, Ballot.objects.filter(consultation=consultation), access.BALLOT
-        )
-        .select_related("household__stairwell__building", "entered_by")
-        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("choice")))
-        .order_by(
-            "household__stairwell__building__number",
-            "household__stairwell__number",
-            "household__floor",
-            "household__room_number",
-            "cast_at",
-        )
-    )
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Ballots"))
-    sheet.append(
-        [
-            _("Building"),
-            _("Stairwell"),
-            _("Room"),
-            _("Floor"),
-            _("Floor area (m²)"),
-            _("Channel"),
-            _("Cast at"),
-            _("Counts"),
-            _("Entered by"),
-            *[q.text for q in questions],
-        ]
-    )
-    for ballot in ballots:
-        by_question: dict[int, list[str]] = {}
-        for answer in ballot.answers.all():
-            value = (
-                answer.choice.text
-                if answer.choice_id
-                else (str(answer.rating) if answer.rating else answer.text)
-            )
-            by_question.setdefault(answer.question_id, []).append(value)
-        h = ballot.household
-        sheet.append(
-            [
-                h.stairwell.building.number,
-                h.stairwell.number,
-                h.room_number,
-                h.floor,
-                h.floor_area,
-                ballot.get_channel_display(),
-                timezone.localtime(ballot.cast_at).strftime("%Y-%m-%d %H:%M"),
-                _("yes") if ballot.is_current else _("no"),
-                ballot.entered_by.username if ballot.entered_by else "",
-                *["; ".join(by_question.get(q.pk, [])) for q in questions],
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="ballots-{consultation.pk}.xlsx"'
-    return response
 
 
 # --- publicity and ideas ----------------------------------------------------------------------
@@ -515,16 +409,7 @@ def ideas_moderate(request, pk):
     if not consultation.results_visible:
         messages.info(request, _("Ideas are moderated after voting has closed."))
         return redirect("consultations:detail", pk=pk)
-    answers = (
-        Answer.objects.filter(
-            ballot__consultation=consultation,
-            ballot__is_current=True,
-            question__type=Question.Type.TEXT,
-        )
-        .exclude(text="")
-        .select_related("question")
-        .order_by("moderation", "pk")
-    )
+    answers = selectors.ideas_written(consultation=consultation)
     if request.method == "POST":
         answer = get_object_or_404(answers, pk=request.POST.get("answer"))
         services.idea_moderate(answer=answer, approve=request.POST.get("decision") == "approve")
@@ -536,25 +421,13 @@ def ideas_moderate(request, pk):
     )
 
 
-def _approved_ideas(consultation):
-    return list(
-        Answer.objects.filter(
-            ballot__consultation=consultation,
-            ballot__is_current=True,
-            moderation=Answer.Moderation.APPROVED,
-        )
-        .select_related("question")
-        .order_by("question__position", "pk")[:200]
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Staff: resident links and QR codes
 # ---------------------------------------------------------------------------------------------
 
 
 @login_required
-def links(request):
+def links_page(request):
     """Choose an estate (or stairwell); see which dwellings have an active link; issue and print."""
     if not access.has_any_perm(request.user, access.BALLOT):
         raise Http404
@@ -568,7 +441,7 @@ def links(request):
     if form.is_bound and form.is_valid():
         households = access.scope_queryset(request.user, form.households(), access.BALLOT)
         if request.method == "POST":
-            issued = services.access_links_issue(households=households, issued_by=request.user)
+            issued = links.access_links_issue(households=households, issued_by=request.user)
             # The tokens exist only in this response (they are stored hashed): print now.
             return render(
                 request,
@@ -587,24 +460,20 @@ def links(request):
                     "estate": form.cleaned_data["estate"],
                 },
             )
-        rows = (
-            households.select_related("stairwell__building")
-            .annotate(
-                active_links=Count("access_links", filter=Q(access_links__revoked_at__isnull=True))
-            )
-            .order_by("stairwell__building__number", "stairwell__number", "floor", "room_number")
-        )
+        rows = selectors.households_with_links(households=households)
     return render(request, "consultations/links.html", {"form": form, "rows": rows})
 
 
 @login_required
 @require_POST
 def link_revoke(request, household_pk):
-    household = get_object_or_404(
-        Household.objects.select_related("stairwell__building"), pk=household_pk
+    household = access.scoped_get_or_404(
+        request.user,
+        Household.objects.select_related("stairwell__building"),
+        access.BALLOT,
+        pk=household_pk,
     )
-    access.require_perm(request.user, access.BALLOT, household)
-    services.access_link_revoke(household=household)
+    links.access_link_revoke(household=household)
     messages.success(request, _("The link for %(h)s no longer works.") % {"h": household})
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
@@ -619,10 +488,11 @@ def link_qr(request, household_pk):
     import qrcode
     import qrcode.image.svg
 
-    household = get_object_or_404(Household, pk=household_pk)
-    access.require_perm(request.user, access.BALLOT, household)
+    household = access.scoped_get_or_404(
+        request.user, Household.objects.all(), access.BALLOT, pk=household_pk
+    )
     token = request.GET.get("t", "")
-    link = services.access_link_resolve(token=token, touch=False)
+    link = links.access_link_resolve(token=token, touch=False)
     if link is None or link.household_id != household.pk:
         raise Http404
     url = request.build_absolute_uri(reverse("consultations:resident-enter", args=[token]))
@@ -635,184 +505,3 @@ def link_qr(request, household_pk):
         response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
-
-
-# ---------------------------------------------------------------------------------------------
-# Residents
-# ---------------------------------------------------------------------------------------------
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _bad_token_key(request) -> str:
-    return f"consultations:bad-token:{_client_ip(request)}"
-
-
-def resident_household(request) -> Household | None:
-    """The dwelling of this resident session, while the link that opened it is still active."""
-    household_id = request.session.get(SESSION_HOUSEHOLD)
-    link_id = request.session.get(SESSION_LINK)
-    if not household_id or not link_id:
-        return None
-    link = (
-        AccessLink.objects.select_related("household__stairwell__building__estate")
-        .filter(pk=link_id, household_id=household_id, revoked_at__isnull=True)
-        .first()
-    )
-    if link is None:
-        request.session.pop(SESSION_HOUSEHOLD, None)
-        request.session.pop(SESSION_LINK, None)
-        return None
-    return link.household
-
-
-def resident_enter(request, token):
-    """Opening the printed link (or QR code) starts a session for that dwelling."""
-    key = _bad_token_key(request)
-    if (cache.get(key) or 0) >= BAD_TOKEN_LIMIT:
-        return render(request, "consultations/resident_blocked.html", status=429)
-    link = services.access_link_resolve(token=token)
-    if link is None:
-        # Count the failure for this client; the window starts at the first failure.
-        cache.add(key, 0, BAD_TOKEN_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, BAD_TOKEN_WINDOW)
-        return render(request, "consultations/resident_invalid.html", status=404)
-    request.session.cycle_key()
-    request.session[SESSION_HOUSEHOLD] = link.household_id
-    request.session[SESSION_LINK] = link.pk
-    # Redirect so the token leaves the address bar (and the browser history shows no token).
-    return redirect("consultations:resident-home")
-
-
-def _resident_or_none(request):
-    household = resident_household(request)
-    if household is None:
-        return None, render(
-            request, "consultations/resident_invalid.html", {"expired": True}, status=403
-        )
-    return household, None
-
-
-def resident_home(request):
-    household, refusal = _resident_or_none(request)
-    if refusal:
-        return refusal
-    now = timezone.now()
-    consultations = list(selectors.consultations_for_household(household))
-    voted = set(
-        Ballot.objects.filter(
-            household=household, is_current=True, consultation__in=[c.pk for c in consultations]
-        ).values_list("consultation_id", flat=True)
-    )
-    open_now = [c for c in consultations if c.is_open(now)]
-    finished = [c for c in consultations if c.results_visible]
-    return render(
-        request,
-        "consultations/resident_home.html",
-        {
-            "household": household,
-            "open_now": open_now,
-            "finished": finished,
-            "voted": voted,
-        },
-    )
-
-
-def resident_consultation(request, pk):
-    household, refusal = _resident_or_none(request)
-    if refusal:
-        return refusal
-    consultation = get_object_or_404(selectors.consultations_for_household(household), pk=pk)
-    if consultation.results_visible:
-        return _resident_result(request, household, consultation)
-    if not consultation.is_open():
-        return render(
-            request,
-            "consultations/resident_closed.html",
-            {"consultation": consultation, "household": household},
-        )
-    questions = _questions(consultation)
-    current = selectors.current_ballot(consultation=consultation, household=household)
-    if request.method == "POST":
-        form = BallotForm(request.POST, questions=questions)
-        if form.is_valid():
-            try:
-                services.ballot_cast(
-                    consultation=consultation,
-                    household=household,
-                    answers=form.answers(),
-                    channel=Ballot.Channel.ONLINE,
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Thank you. Your ballot has been recorded."))
-                return redirect("consultations:resident-consultation", pk=pk)
-    else:
-        form = BallotForm(initial=BallotForm.initial_from(current), questions=questions)
-    chosen = []
-    if current is not None and request.method == "GET":
-        answers = {
-            a.pk: a
-            for a in Answer.objects.filter(ballot=current).select_related("choice", "question")
-        }
-        chosen = sorted(answers.values(), key=lambda a: (a.question.position, a.question_id, a.pk))
-    return render(
-        request,
-        "consultations/resident_vote.html",
-        {
-            "consultation": consultation,
-            "household": household,
-            "form": form,
-            "current": current,
-            "chosen": chosen,
-            "attachments": consultation.attachments.all(),
-            "changing": request.GET.get("change") == "1" or request.method == "POST",
-        },
-    )
-
-
-def _resident_result(request, household, consultation):
-    form = ObjectionForm(request.POST or None)
-    in_publicity = (
-        consultation.status == Consultation.Status.PUBLICITY
-        and consultation.publicity_ends_at
-        and timezone.now() < consultation.publicity_ends_at
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.objection_lodge(
-                consultation=consultation, household=household, text=form.cleaned_data["text"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your objection has been lodged; staff will answer it."))
-            return redirect("consultations:resident-consultation", pk=consultation.pk)
-    return render(
-        request,
-        "consultations/resident_result.html",
-        {
-            "consultation": consultation,
-            "household": household,
-            "tally": services.tally_compute(consultation=consultation),
-            "ideas": _approved_ideas(consultation),
-            "form": form,
-            "in_publicity": in_publicity,
-            "my_objections": Objection.objects.filter(
-                consultation=consultation, household=household
-            ),
-        },
-    )
-
-
-@require_POST
-def resident_leave(request):
-    request.session.pop(SESSION_HOUSEHOLD, None)
-    request.session.pop(SESSION_LINK, None)
-    return render(request, "consultations/resident_invalid.html", {"left": True})

@@ -1,4 +1,6 @@
-"""Read-only API for dashboards: consultations, questions, aggregate results and turnout.
+"""Consultations API for dashboards and staff tools: consultations and questions (read),
+aggregate results and turnout (read), and the lifecycle actions `open` and `close` (POST,
+staff with manage in the consultation's scope; a refusal is a 400 with `non_field_errors`).
 Ballots are cast only through the resident's session on the HTML voting page (or entered by
 staff on the paper-ballot page), never through this API."""
 
@@ -7,10 +9,11 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from consultations import selectors, services
+from consultations import services
 from consultations.api.serializers import ConsultationSerializer, QuestionSerializer, tally_data
 from consultations.filtersets import ConsultationFilterSet, QuestionFilterSet
 from consultations.models import Consultation, Question
+from consultations.tally import tally_compute, turnout_compute
 from renovation import access
 from renovation.api import ScopedReadOnlyViewSet
 
@@ -31,14 +34,14 @@ class ConsultationViewSet(ScopedReadOnlyViewSet):
                 {"detail": "Results are available once voting has closed."},
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(tally_data(services.tally_compute(consultation=consultation)))
+        return Response(tally_data(tally_compute(consultation=consultation)))
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def turnout(self, request, pk=None):
         """Dwellings that voted, by building, stairwell and floor (never what they chose)."""
         consultation = self.get_object()
-        data = selectors.turnout_compute(consultation=consultation)
+        data = turnout_compute(consultation=consultation)
         return Response(
             {
                 "total": data["total"],

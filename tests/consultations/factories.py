@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from consultations import services
+from consultations.ballots import ballot_cast
 from consultations.models import Consultation, Question
 
 
@@ -49,7 +50,7 @@ def decision_choice(consultation, meaning):
 
 def vote(consultation, household, meaning, *, channel="online", entered_by=None, now=None):
     question, choice = decision_choice(consultation, meaning)
-    return services.ballot_cast(
+    return ballot_cast(
         consultation=consultation,
         household=household,
         answers={question.pk: choice.pk},

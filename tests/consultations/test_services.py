@@ -10,7 +10,15 @@ from django.utils import timezone, translation
 
 from communities.models import Household
 from consultations import services
+from consultations.ballots import ballot_cast
+from consultations.links import (
+    access_link_issue,
+    access_link_resolve,
+    access_link_revoke,
+    access_links_issue,
+)
 from consultations.models import AccessLink, Ballot, Consultation, Question
+from consultations.tally import tally_compute
 from tests.conftest import make_stairwell
 from tests.consultations.factories import decision_choice, make_consultation, vote
 
@@ -142,14 +150,14 @@ def test_a_multiple_choice_question_keeps_its_maximum(tree, stairwell, household
     services.consultation_open(consultation=c)
     ids = list(q.choices.values_list("pk", flat=True))
     with pytest.raises(ValidationError) as excinfo:
-        services.ballot_cast(
+        ballot_cast(
             consultation=c,
             household=household,
             channel="online",
             answers={q.pk: ids[:3], c.questions.first().pk: None},
         )
     assert f"q{q.pk}" in excinfo.value.message_dict
-    services.ballot_cast(
+    ballot_cast(
         consultation=c,
         household=household,
         channel="online",
@@ -178,7 +186,7 @@ def test_a_paper_ballot_after_an_online_one_is_the_one_that_counts(tree, stairwe
     paper = vote(c, household, "yes", channel="paper", entered_by=bob)
     counted = Ballot.objects.get(consultation=c, household=household, is_current=True)
     assert counted == paper and counted.entered_by == bob
-    assert services.tally_compute(consultation=c).yes_count == 1
+    assert tally_compute(consultation=c).yes_count == 1
 
 
 @pytest.mark.django_db
@@ -187,7 +195,7 @@ def test_an_online_ballot_after_a_paper_one_is_the_one_that_counts(tree, stairwe
     vote(c, household, "yes", channel="door_to_door", entered_by=bob)
     online = vote(c, household, "no")
     assert Ballot.objects.get(consultation=c, household=household, is_current=True) == online
-    assert services.tally_compute(consultation=c).no_count == 1
+    assert tally_compute(consultation=c).no_count == 1
 
 
 @pytest.mark.django_db
@@ -222,7 +230,7 @@ def test_a_choice_of_another_question_is_refused(tree, stairwell, household):
     question, _ = decision_choice(c, "yes")
     _, foreign = decision_choice(other, "yes")
     with pytest.raises(ValidationError):
-        services.ballot_cast(
+        ballot_cast(
             consultation=c, household=household, channel="online", answers={question.pk: foreign.pk}
         )
 
@@ -240,7 +248,7 @@ def test_two_ballots_for_one_dwelling_at_the_same_moment_end_as_one_counted_ball
     def submit(choice, channel, entered_by):
         try:
             barrier.wait(timeout=10)
-            services.ballot_cast(
+            ballot_cast(
                 consultation=c,
                 household=household,
                 channel=channel,
@@ -263,7 +271,7 @@ def test_two_ballots_for_one_dwelling_at_the_same_moment_end_as_one_counted_ball
     assert errors == []
     assert Ballot.objects.filter(consultation=c, household=household).count() == 2
     assert Ballot.objects.filter(consultation=c, household=household, is_current=True).count() == 1
-    assert services.tally_compute(consultation=c).participating_count == 1
+    assert tally_compute(consultation=c).participating_count == 1
 
 
 @pytest.mark.django_db
@@ -285,32 +293,32 @@ def test_the_database_refuses_a_second_counted_ballot(tree, stairwell, household
 def test_a_link_token_is_stored_only_as_its_sha256(tree, household):
     import hashlib
 
-    link, token = services.access_link_issue(household=household)
+    link, token = access_link_issue(household=household)
     assert len(token) >= 32
     assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert not AccessLink.objects.filter(token_hash=token).exists()
-    assert services.access_link_resolve(token=token) == link
+    assert access_link_resolve(token=token) == link
 
 
 @pytest.mark.django_db
 def test_re_issuing_a_link_revokes_the_old_one(tree, household):
-    _, old = services.access_link_issue(household=household)
-    _, new = services.access_link_issue(household=household)
-    assert services.access_link_resolve(token=old) is None
-    assert services.access_link_resolve(token=new).household == household
+    _, old = access_link_issue(household=household)
+    _, new = access_link_issue(household=household)
+    assert access_link_resolve(token=old) is None
+    assert access_link_resolve(token=new).household == household
     assert AccessLink.objects.filter(household=household, revoked_at__isnull=True).count() == 1
 
 
 @pytest.mark.django_db
 def test_a_revoked_link_no_longer_opens(tree, household):
-    _, token = services.access_link_issue(household=household)
-    services.access_link_revoke(household=household)
-    assert services.access_link_resolve(token=token) is None
+    _, token = access_link_issue(household=household)
+    access_link_revoke(household=household)
+    assert access_link_resolve(token=token) is None
 
 
 @pytest.mark.django_db
 def test_bulk_issue_gives_every_dwelling_its_own_token(tree, stairwell):
-    issued = services.access_links_issue(households=Household.objects.filter(stairwell=stairwell))
+    issued = access_links_issue(households=Household.objects.filter(stairwell=stairwell))
     assert len(issued) == 6 and len({t for _, t in issued}) == 6
     assert AccessLink.objects.filter(revoked_at__isnull=True).count() == 6
 

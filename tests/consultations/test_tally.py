@@ -6,8 +6,9 @@ from fractions import Fraction
 import pytest
 
 from communities.models import Household
-from consultations import services
+from consultations.ballots import ballot_cast
 from consultations.models import Consultation
+from consultations.tally import tally_compute
 from tests.conftest import make_stairwell
 from tests.consultations.factories import make_consultation, vote
 
@@ -42,7 +43,7 @@ def test_six_of_nine_dwellings_reach_two_thirds_participation(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR)
     cast(c, hs, ["yes"] * 6)
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert tally.participating_count == 6
     assert check(tally, 1).value == Fraction(2, 3) and check(tally, 1).passed
     assert check(tally, 0).passed
@@ -53,7 +54,7 @@ def test_five_of_nine_dwellings_do_not_reach_two_thirds(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR)
     cast(c, hs, ["yes"] * 5)
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert check(tally, 1).value == Fraction(5, 9) and not check(tally, 1).passed
     assert tally.passed is False
 
@@ -64,7 +65,7 @@ def test_participation_by_count_but_not_by_area_fails(tree):
     stairwell, hs = nine_dwellings(tree, areas)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR)
     cast(c, hs, ["yes"] * 6)
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert tally.electorate_area == Decimal("540.00")
     assert check(tally, 1).passed  # count: 6/9
     assert not check(tally, 0).passed  # area: 240/540
@@ -76,7 +77,7 @@ def test_participation_by_area_but_not_by_count_fails(tree):
     stairwell, hs = nine_dwellings(tree, areas)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR)
     cast(c, list(reversed(hs)), ["yes"] * 5)  # three big + two small
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert check(tally, 0).passed  # area 680/840
     assert not check(tally, 1).passed  # count 5/9
     assert tally.passed is False
@@ -87,7 +88,7 @@ def test_major_matter_approval_at_exactly_three_quarters_passes(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR)
     cast(c, hs, ["yes"] * 6 + ["no", "abstain"])
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert check(tally, 3).value == Fraction(3, 4) and check(tally, 3).passed
     assert check(tally, 2).value == Fraction(3, 4) and check(tally, 2).passed
     assert tally.passed is True
@@ -98,7 +99,7 @@ def test_major_matter_approval_just_below_three_quarters_fails(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR)
     cast(c, hs, ["yes"] * 6 + ["no"] * 3)
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert not check(tally, 3).passed and not check(tally, 2).passed
     assert tally.passed is False
 
@@ -109,7 +110,7 @@ def test_major_matter_approval_by_count_but_not_by_area_fails(tree):
     stairwell, hs = nine_dwellings(tree, areas)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR)
     cast(c, hs, ["yes"] * 6 + ["no", "no"])  # yes area 300 of participating 500
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert tally.participating_area == Decimal("500.00")
     assert check(tally, 3).passed
     assert check(tally, 2).value == Fraction(3, 5) and not check(tally, 2).passed
@@ -121,7 +122,7 @@ def test_ordinary_matter_needs_more_than_half(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.ORDINARY)
     cast(c, hs, ["yes"] * 4 + ["no"] * 4)
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert check(tally, 3).value == Fraction(1, 2) and not check(tally, 3).passed
     assert tally.passed is False
 
@@ -130,7 +131,7 @@ def test_ordinary_matter_passes_with_one_more_than_half(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.ORDINARY)
     cast(c, hs, ["yes"] * 5 + ["no"] * 4)
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert [ch.passed for ch in tally.checks] == [True, True, True, True]
     assert tally.passed is True
 
@@ -139,7 +140,7 @@ def test_simple_majority_counts_ballots_cast_only(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.SIMPLE)
     cast(c, hs, ["yes", "yes", "no"])  # 3 of 9 take part: no participation quorum here
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert len(tally.checks) == 1 and tally.passed is True
 
 
@@ -147,14 +148,14 @@ def test_simple_majority_fails_on_a_tie(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.SIMPLE)
     cast(c, hs, ["yes", "no"])
-    assert services.tally_compute(consultation=c).passed is False
+    assert tally_compute(consultation=c).passed is False
 
 
 def test_a_single_objecting_owner_fails_a_no_objection_decision(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR, no_objection=True)
     cast(c, hs, ["yes"] * 8 + ["no"])
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert all(ch.passed for ch in tally.checks[:4])
     assert not tally.checks[4].passed
     assert tally.passed is False
@@ -164,7 +165,7 @@ def test_no_objection_decision_passes_when_nobody_disagrees(tree):
     stairwell, hs = nine_dwellings(tree)
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR, no_objection=True)
     cast(c, hs, ["yes"] * 8 + ["abstain"])
-    assert services.tally_compute(consultation=c).passed is True
+    assert tally_compute(consultation=c).passed is True
 
 
 def test_only_the_latest_ballot_of_a_dwelling_counts(tree):
@@ -172,7 +173,7 @@ def test_only_the_latest_ballot_of_a_dwelling_counts(tree):
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR)
     vote(c, hs[0], "no")
     vote(c, hs[0], "yes")
-    tally = services.tally_compute(consultation=c)
+    tally = tally_compute(consultation=c)
     assert (tally.participating_count, tally.yes_count, tally.no_count) == (1, 1, 0)
 
 
@@ -181,8 +182,8 @@ def test_the_electorate_is_the_scope_only(tree):
     make_stairwell(tree.estate_a, floors=2, per_floor=2, building_number="9")  # another building
     c = make_consultation(tree.estate_a, stairwell=stairwell, rule=Rule.MAJOR)
     estate_wide = make_consultation(tree.estate_a, rule=Rule.MAJOR)
-    assert services.tally_compute(consultation=c).electorate_count == 9
-    assert services.tally_compute(consultation=estate_wide).electorate_count == 13
+    assert tally_compute(consultation=c).electorate_count == 9
+    assert tally_compute(consultation=estate_wide).electorate_count == 13
 
 
 def test_satisfaction_rate_is_the_share_of_ratings_of_four_or_more(tree):
@@ -190,10 +191,10 @@ def test_satisfaction_rate_is_the_share_of_ratings_of_four_or_more(tree):
     c = make_consultation(tree.estate_a, stairwell=stairwell, kind=Consultation.Kind.SATISFACTION)
     question = c.questions.get()
     for household, rating in zip(hs, [5, 4, 4, 3, 1], strict=False):
-        services.ballot_cast(
+        ballot_cast(
             consultation=c, household=household, answers={question.pk: rating}, channel="online"
         )
-    [entry] = services.tally_compute(consultation=c).questions
+    [entry] = tally_compute(consultation=c).questions
     assert entry["satisfaction_rate"] == Fraction(3, 5)
     assert entry["average"] == Decimal("3.40")
 
@@ -204,5 +205,5 @@ def test_the_tally_takes_a_fixed_number_of_queries(tree, django_assert_max_num_q
     for i, household in enumerate(Household.objects.filter(stairwell=stairwell)):
         vote(c, household, "yes" if i % 3 else "no")
     with django_assert_max_num_queries(6):
-        tally = services.tally_compute(consultation=c)
+        tally = tally_compute(consultation=c)
     assert tally.participating_count == 24

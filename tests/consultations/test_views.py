@@ -8,8 +8,10 @@ from django.urls import reverse
 
 from communities.models import Household
 from consultations import services
+from consultations.ballots import ballot_cast
+from consultations.links import access_link_issue, access_link_revoke, access_links_issue
 from consultations.models import Ballot, Consultation
-from consultations.views import BAD_TOKEN_LIMIT
+from consultations.resident_views import BAD_TOKEN_LIMIT
 from tests.communities.factories import PASSWORD
 from tests.conftest import make_stairwell
 from tests.consultations.factories import decision_choice, make_consultation, vote
@@ -40,7 +42,7 @@ def consultation(tree, stairwell):
 
 
 def enter(client, household):
-    _, token = services.access_link_issue(household=household)
+    _, token = access_link_issue(household=household)
     response = client.get(reverse("consultations:resident-enter", args=[token]))
     assert response.status_code == 302
     return token
@@ -104,13 +106,13 @@ def test_the_voting_page_needs_no_javascript(client, consultation, household):
 
 def test_a_revoked_link_ends_the_resident_session(client, consultation, household):
     enter(client, household)
-    services.access_link_revoke(household=household)
+    access_link_revoke(household=household)
     assert client.get(reverse("consultations:resident-home")).status_code == 403
 
 
 def test_an_old_link_stops_working_when_re_issued(client, household):
     old = enter(client, household)
-    services.access_link_issue(household=household)
+    access_link_issue(household=household)
     client.logout()
     assert client.get(reverse("consultations:resident-enter", args=[old])).status_code == 404
 
@@ -121,7 +123,7 @@ def test_wrong_tokens_are_rate_limited_per_client(client, household):
             client.get(reverse("consultations:resident-enter", args=[f"wrong{i}"])).status_code
             == 404
         )
-    _, token = services.access_link_issue(household=household)
+    _, token = access_link_issue(household=household)
     response = client.get(reverse("consultations:resident-enter", args=[token]))
     assert response.status_code == 429
     assert "ten minutes" in response.content.decode() or "十分钟" in response.content.decode()
@@ -297,8 +299,8 @@ def test_issuing_links_prints_a_qr_code_per_dwelling(client, bob, tree, stairwel
 
 
 def test_the_qr_image_needs_the_dwellings_active_token(client, bob, household):
-    _, token = services.access_link_issue(household=household)
-    services.access_link_issue(household=household)
+    _, token = access_link_issue(household=household)
+    access_link_issue(household=household)
     login(client, bob)
     url = reverse("consultations:link-qr", args=[household.pk])
     assert client.get(url, {"t": token}).status_code == 404
@@ -368,7 +370,7 @@ def test_ideas_are_shown_to_residents_only_after_approval(
     )
     services.consultation_open(consultation=c)
     rating_q = c.questions.exclude(pk=idea_q.pk).get()
-    services.ballot_cast(
+    ballot_cast(
         consultation=c,
         household=household,
         channel="online",
@@ -391,7 +393,7 @@ def test_the_links_and_ballot_entry_pages_have_bounded_queries(
     client, bob, tree, django_assert_max_num_queries
 ):
     stairwell = make_stairwell(tree.estate_a, floors=6, per_floor=4)
-    services.access_links_issue(households=Household.objects.filter(stairwell=stairwell))
+    access_links_issue(households=Household.objects.filter(stairwell=stairwell))
     c = make_consultation(tree.estate_a, stairwell=stairwell)
     household = stairwell.households.first()
     vote(c, household, "yes")

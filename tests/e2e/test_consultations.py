@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from communities.models import Household
-from consultations import services
+from consultations.links import access_link_issue
 from consultations.models import Ballot
 from tests.conftest import make_stairwell
 from tests.consultations.factories import make_consultation
@@ -20,7 +20,7 @@ def resident_link(transactional_db, tree):
         Household.objects.filter(stairwell=stairwell).order_by("floor", "room_number").first()
     )
     consultation = make_consultation(tree.estate_a, stairwell=stairwell, title="1单元加装电梯表决")
-    _, token = services.access_link_issue(household=household)
+    _, token = access_link_issue(household=household)
     return consultation, household, token
 
 

@@ -1,0 +1,82 @@
+"""The ballots of a consultation as an xlsx download: dwellings and answers, counted and
+replaced ballots alike, never names or phones. Only once voting has closed."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations import selectors
+from renovation import access
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def ballots_workbook(*, user, consultation) -> bytes:
+    """Each ballot the user may handle ballots for as a row: where the dwelling is, how and when
+    the ballot was cast, whether it counts, and one column per question."""
+    from openpyxl import Workbook
+
+    questions = selectors.consultation_questions(consultation=consultation)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Ballots"))
+    sheet.append(
+        [
+            _("Building"),
+            _("Stairwell"),
+            _("Room"),
+            _("Floor"),
+            _("Floor area (m²)"),
+            _("Channel"),
+            _("Cast at"),
+            _("Counts"),
+            _("Entered by"),
+            *[q.text for q in questions],
+        ]
+    )
+    for ballot in selectors.consultation_ballots(user=user, consultation=consultation):
+        by_question: dict[int, list[str]] = {}
+        for answer in ballot.answers.all():
+            value = (
+                answer.choice.text
+                if answer.choice_id
+                else (str(answer.rating) if answer.rating else answer.text)
+            )
+            by_question.setdefault(answer.question_id, []).append(value)
+        h = ballot.household
+        sheet.append(
+            [
+                h.stairwell.building.number,
+                h.stairwell.number,
+                h.room_number,
+                h.floor,
+                h.floor_area,
+                ballot.get_channel_display(),
+                timezone.localtime(ballot.cast_at).strftime("%Y-%m-%d %H:%M"),
+                _("yes") if ballot.is_current else _("no"),
+                ballot.entered_by.username if ballot.entered_by else "",
+                *["; ".join(by_question.get(q.pk, [])) for q in questions],
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@login_required
+def ballots_export(request, pk):
+    consultation = access.scoped_get_or_404(
+        request.user, selectors.consultations_visible(user=request.user), access.BALLOT, pk=pk
+    )
+    if not consultation.results_visible:
+        messages.error(request, _("Ballots can be exported once voting has closed."))
+        return redirect("consultations:detail", pk=pk)
+    response = HttpResponse(
+        ballots_workbook(user=request.user, consultation=consultation), content_type=XLSX
+    )
+    response["Content-Disposition"] = f'attachment; filename="ballots-{consultation.pk}.xlsx"'
+    return response
