@@ -15,12 +15,12 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from communities import forms, importing, selectors, services
 from communities.models import Building, Estate, Household, Stairwell
 from renovation import access
-from renovation.views import PermRequiredMixin, ScopedMixin, add_service_errors
+from renovation.views import PermRequiredMixin, ScopedMixin, StaffMixin, add_service_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class EstateListView(LoginRequiredMixin, ListView):
+class EstateListView(StaffMixin, ListView):
     template_name = "communities/estate_list.html"
     context_object_name = "estates"
     paginate_by = 25
@@ -139,7 +139,7 @@ class EstateUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
         return self.estate
 
 
-class BuildingCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+class BuildingCreateView(StaffMixin, ServiceFormMixin, CreateView):
     model = Building
     form_class = forms.BuildingForm
     service = services.building_save
@@ -176,7 +176,7 @@ class BuildingUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
         return obj.estate
 
 
-class StairwellCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+class StairwellCreateView(StaffMixin, ServiceFormMixin, CreateView):
     model = Stairwell
     form_class = forms.StairwellForm
     service = services.stairwell_save
@@ -278,7 +278,7 @@ class HouseholdFormMixin(ServiceFormMixin):
         return self.render_to_response(self.get_context_data(form=form, formset=self.get_formset()))
 
 
-class HouseholdCreateView(LoginRequiredMixin, HouseholdFormMixin, CreateView):
+class HouseholdCreateView(StaffMixin, HouseholdFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.stairwell = access.scoped_get_or_404(

@@ -4,7 +4,6 @@ replaced ballots alike, never names or phones. Only once voting has closed."""
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from consultations import selectors
 from renovation import access
+from renovation.views import staff_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,7 +67,7 @@ def ballots_workbook(*, user, consultation) -> bytes:
     return buffer.getvalue()
 
 
-@login_required
+@staff_view
 def ballots_export(request, pk):
     consultation = access.scoped_get_or_404(
         request.user, selectors.consultations_visible(user=request.user), access.BALLOT, pk=pk

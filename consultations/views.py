@@ -5,7 +5,6 @@ are in `consultations.resident_views`, the ballots export in `consultations.expo
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -32,7 +31,7 @@ from consultations.models import Attachment, Consultation, Objection
 from consultations.resident_views import resident_household
 from consultations.tally import tally_compute, turnout_compute
 from renovation import access
-from renovation.views import add_service_errors
+from renovation.views import add_service_errors, staff_view
 
 
 def _consultation(request, pk, perm=access.VIEW) -> Consultation:
@@ -50,7 +49,7 @@ def _questions(consultation):
 # ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@staff_view
 def consultation_list(request):
     queryset = selectors.consultations_with_ballot_count(user=request.user)
     filterset = ConsultationFilterSet(request.GET, queryset=queryset, user=request.user)
@@ -66,7 +65,7 @@ def consultation_list(request):
     )
 
 
-@login_required
+@staff_view
 def consultation_create(request):
     if not access.has_any_perm(request.user, access.MANAGE):
         raise Http404
@@ -85,7 +84,7 @@ def consultation_create(request):
     return render(request, "consultations/consultation_form.html", {"form": form})
 
 
-@login_required
+@staff_view
 def consultation_edit(request, pk):
     consultation = _consultation(request, pk, access.MANAGE)
     form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
@@ -107,7 +106,7 @@ def consultation_edit(request, pk):
     )
 
 
-@login_required
+@staff_view
 def consultation_detail(request, pk):
     consultation = _consultation(request, pk)
     context = {
@@ -125,7 +124,7 @@ def consultation_detail(request, pk):
     return render(request, "consultations/consultation_detail.html", context)
 
 
-@login_required
+@staff_view
 @require_POST
 def consultation_transition(request, pk, action):
     consultation = _consultation(request, pk, access.MANAGE)
@@ -148,7 +147,7 @@ def consultation_transition(request, pk, action):
     return redirect("consultations:detail", pk=pk)
 
 
-@login_required
+@staff_view
 def consultation_publish(request, pk):
     consultation = _consultation(request, pk, access.MANAGE)
     form = PublishForm(request.POST or None, initial={"days": consultation.publicity_days})
@@ -172,7 +171,7 @@ def consultation_publish(request, pk):
     )
 
 
-@login_required
+@staff_view
 def consultation_results(request, pk):
     consultation = _consultation(request, pk)
     if not consultation.results_visible:
@@ -189,7 +188,7 @@ def consultation_results(request, pk):
     )
 
 
-@login_required
+@staff_view
 def consultation_turnout(request, pk):
     consultation = _consultation(request, pk)
     return render(
@@ -202,7 +201,7 @@ def consultation_turnout(request, pk):
     )
 
 
-@login_required
+@staff_view
 def consultation_preview(request, pk):
     consultation = _consultation(request, pk)
     form = BallotForm(questions=_questions(consultation))
@@ -221,7 +220,7 @@ def consultation_preview(request, pk):
 # --- questions and attachments ----------------------------------------------------------------
 
 
-@login_required
+@staff_view
 def question_edit(request, pk, question_pk=None):
     consultation = _consultation(request, pk, access.MANAGE)
     question = get_object_or_404(consultation.questions, pk=question_pk) if question_pk else None
@@ -263,7 +262,7 @@ def question_edit(request, pk, question_pk=None):
     )
 
 
-@login_required
+@staff_view
 @require_POST
 def question_delete(request, pk, question_pk):
     consultation = _consultation(request, pk, access.MANAGE)
@@ -278,7 +277,7 @@ def question_delete(request, pk, question_pk):
     return redirect("consultations:detail", pk=pk)
 
 
-@login_required
+@staff_view
 def attachment_add(request, pk):
     consultation = _consultation(request, pk, access.MANAGE)
     form = AttachmentForm(request.POST or None, request.FILES or None)
@@ -315,7 +314,7 @@ def attachment_download(request, pk):
 # --- ballots entered by staff, export ---------------------------------------------------------
 
 
-@login_required
+@staff_view
 def ballot_enter(request, pk):
     """Enter a paper or door-to-door ballot for one dwelling; the latest ballot counts."""
     consultation = _consultation(request, pk, access.BALLOT)
@@ -378,7 +377,7 @@ def ballot_enter(request, pk):
 # --- publicity and ideas ----------------------------------------------------------------------
 
 
-@login_required
+@staff_view
 @require_POST
 def objection_answer(request, pk, objection_pk):
     consultation = _consultation(request, pk, access.MANAGE)
@@ -403,7 +402,7 @@ def objection_answer(request, pk, objection_pk):
     return redirect("consultations:detail", pk=pk)
 
 
-@login_required
+@staff_view
 def ideas_moderate(request, pk):
     consultation = _consultation(request, pk, access.MANAGE)
     if not consultation.results_visible:
@@ -426,7 +425,7 @@ def ideas_moderate(request, pk):
 # ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@staff_view
 def links_page(request):
     """Choose an estate (or stairwell); see which dwellings have an active link; issue and print."""
     if not access.has_any_perm(request.user, access.BALLOT):
@@ -464,7 +463,7 @@ def links_page(request):
     return render(request, "consultations/links.html", {"form": form, "rows": rows})
 
 
-@login_required
+@staff_view
 @require_POST
 def link_revoke(request, household_pk):
     household = access.scoped_get_or_404(
@@ -481,7 +480,7 @@ def link_revoke(request, household_pk):
     return redirect(next_url)
 
 
-@login_required
+@staff_view
 def link_qr(request, household_pk):
     """The QR code image for a dwelling's link, for staff who may hand out ballots there. The
     token must be the dwelling's active one: the server cannot rebuild it from its hash."""

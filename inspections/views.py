@@ -2,8 +2,6 @@
 (point list, history, patrol log, statistics). Thin: parse, call one service or selector, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -18,7 +16,13 @@ from inspections.filtersets import PatrolFilterSet, PointFilterSet
 from inspections.forms import PatrolForm, PointForm, TransitionForm
 from inspections.models import Patrol, Point, Status
 from renovation import access, dates
-from renovation.views import PermRequiredMixin, ScopedMixin, add_service_errors
+from renovation.views import (
+    PermRequiredMixin,
+    ScopedMixin,
+    StaffMixin,
+    add_service_errors,
+    staff_view,
+)
 
 # What the button for each next step says (an action, where the status names a state).
 ACTIONS = {
@@ -134,7 +138,7 @@ class PointDetailView(ScopedMixin, DetailView):
         return context
 
 
-@login_required
+@staff_view
 @require_POST
 def point_transition_view(request, pk):
     point = access.scoped_get_or_404(request.user, Point.objects.all(), access.INSPECT, pk=pk)
@@ -166,7 +170,7 @@ def point_transition_view(request, pk):
     return render(request, view.template_name, context)
 
 
-@login_required
+@staff_view
 def photo_view(request, pk):
     """A point's photo, to those who may see the point. Only the metadata-free copy exists."""
     photo = access.scoped_get_or_404(request.user, selectors.photos_for(user=request.user), pk=pk)
@@ -234,7 +238,7 @@ class PatrolCreateView(PermRequiredMixin, FormView):
         return redirect(reverse("inspections:patrol-detail", args=[patrol.pk]))
 
 
-class StatisticsView(LoginRequiredMixin, TemplateView):
+class StatisticsView(StaffMixin, TemplateView):
     template_name = "inspections/statistics.html"
 
     def get_context_data(self, **kwargs):

@@ -3,7 +3,6 @@ project, the officials' strikes and the battle map (挂图作战). Thin: they pa
 service or selector, and render."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from renovation import access, dates
-from renovation.views import PermRequiredMixin, add_service_errors
+from renovation.views import PermRequiredMixin, StaffMixin, add_service_errors
 
 from . import selectors, services
 from .filtersets import ProjectFilterSet
@@ -44,18 +43,16 @@ from .models import (
 PAGE_SIZE = 25
 
 
-class ProgrammeOverviewView(LoginRequiredMixin, TemplateView):
+class ProgrammeOverviewView(StaffMixin, TemplateView):
     template_name = "projects/programme_overview.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         programmes = selectors.programme_overview(user)
-        manage_paths = access.region_paths(user, access.MANAGE)
         for programme in programmes:
-            programme.can_edit = manage_paths is None or any(
-                programme.region.path.startswith(path) for path in manage_paths
-            )
+            # By path: the regions are loaded already, so this costs no query per programme.
+            programme.can_edit = access.has_perm(user, access.MANAGE, programme.region.path)
         context["programmes"] = programmes
         context["can_manage"] = access.has_any_perm(user, access.MANAGE)
         return context
@@ -90,7 +87,7 @@ class ProgrammeFormView(PermRequiredMixin, FormView):
         return super().get_context_data(title=title, back=reverse("projects:overview"), **kwargs)
 
 
-class ProjectListView(LoginRequiredMixin, TemplateView):
+class ProjectListView(StaffMixin, TemplateView):
     template_name = "projects/project_list.html"
 
     def get_context_data(self, **kwargs):
@@ -153,7 +150,7 @@ class ProjectFormView(PermRequiredMixin, FormView):
         return super().get_context_data(title=title, back=back, **kwargs)
 
 
-class ProjectDetailView(LoginRequiredMixin, TemplateView):
+class ProjectDetailView(StaffMixin, TemplateView):
     template_name = "projects/project_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -199,7 +196,7 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class ProjectPartMixin(LoginRequiredMixin):
+class ProjectPartMixin(StaffMixin):
     """A form about one project (and optionally one of its rows): 404 outside the user's
     `perm` scope."""
 
@@ -406,7 +403,7 @@ class ProgressReportView(ProjectPartMixin, FormView):
         return self.success(_("Progress report saved."))
 
 
-class StrikesView(LoginRequiredMixin, TemplateView):
+class StrikesView(StaffMixin, TemplateView):
     template_name = "projects/strikes.html"
 
     def get_context_data(self, **kwargs):
@@ -430,7 +427,7 @@ SORTS = {
 }
 
 
-class BattleMapView(LoginRequiredMixin, TemplateView):
+class BattleMapView(StaffMixin, TemplateView):
     """挂图作战: every project of one subdistrict as a card coloured by status and overdue state."""
 
     template_name = "projects/battle_map.html"
