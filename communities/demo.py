@@ -356,8 +356,9 @@ def flush_registry() -> None:
 
 
 @transaction.atomic
-def seed_registry(*, stdout) -> None:
-    """The demo city, its estates down to owners, and the demo staff."""
+def seed_demo(*, stdout) -> None:
+    """The registry's part of `manage.py seed_demo`: the demo city, its estates down to owners,
+    and the demo staff. Every other app's demo stands on it."""
     regions = create_tree()
     for subdistricts in TREE.values():
         for communities in subdistricts.values():
@@ -371,6 +372,11 @@ def seed_registry(*, stdout) -> None:
         f"Demo city: {Region.objects.count()} regions, {Estate.objects.count()} estates, "
         f"{Building.objects.count()} buildings, {Household.objects.count()} households."
     )
+
+
+def has_data() -> bool:
+    """Whether the registry holds anything (`seed_demo --if-empty` then leaves it alone)."""
+    return Region.objects.exists()
 
 
 def staff_table() -> list[tuple[str, str, str, str]]:

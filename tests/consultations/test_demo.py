@@ -10,7 +10,7 @@ def test_the_demo_seeds_three_consultations_once_and_prints_a_resident_link():
     from communities import demo as registry
     from consultations import demo
 
-    registry.seed_registry(stdout=io.StringIO())
+    registry.seed_demo(stdout=io.StringIO())
     out = io.StringIO()
     demo.seed_demo(stdout=out)
     demo.seed_demo(stdout=io.StringIO())

@@ -9,7 +9,7 @@ from inspections.models import Patrol, Point, Status
 
 def test_the_demo_covers_the_workflow_and_can_run_twice(db, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    registry.seed_registry(stdout=io.StringIO())
+    registry.seed_demo(stdout=io.StringIO())
     demo.seed_demo(stdout=io.StringIO())
     count = Point.objects.count()
     assert count >= 40

@@ -1,5 +1,9 @@
 """`manage.py seed_demo`: the demo city, its staff accounts and every app's demo data; prints
-the demo logins (also when there was nothing to do, because `make run` shows them at start)."""
+the demo logins (also when there was nothing to do, because `make run` shows them at start).
+
+Each app offers its part as `<app>/demo.py`'s `seed_demo(*, stdout)`: the registry's
+(`communities.demo`) first, since everything stands on it, then the others in INSTALLED_APPS
+order. The registry also offers the flush, the scale-up for benchmarks and the demo logins."""
 
 import importlib
 import importlib.util
@@ -11,8 +15,9 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from communities import demo
-from communities.models import Region
+from communities import demo as registry
+
+REGISTRY = "communities"
 
 
 class Command(BaseCommand):
@@ -49,17 +54,17 @@ class Command(BaseCommand):
         if households < 0:
             raise CommandError("--households must be zero or more.")
         if flush:
-            demo.flush_registry()
+            registry.flush_registry()
             self.stdout.write("Deleted the registry and the demo accounts.")
         started = time.monotonic()
-        if if_empty and Region.objects.exists():
+        if if_empty and registry.has_data():
             self.stdout.write("The registry already holds data; not loading the demo city again.")
         else:
-            demo.seed_registry(stdout=self.stdout)
+            registry.seed_demo(stdout=self.stdout)
             if not registry_only:
                 self.seed_apps()
         if households:
-            added = demo.scale_up(households=households, stdout=self.stdout)
+            added = registry.scale_up(households=households, stdout=self.stdout)
             if not added:
                 self.stdout.write(f"At least {households} households exist already.")
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
@@ -70,7 +75,7 @@ class Command(BaseCommand):
         app's failure is reported and rolled back (its own savepoint) without costing the
         others theirs: `make run` should still come up with a demo city."""
         for config in apps.get_app_configs():
-            if config.name == "communities":
+            if config.name == REGISTRY:
                 continue
             module_name = f"{config.name}.demo"
             if importlib.util.find_spec(module_name) is None:
@@ -89,7 +94,7 @@ class Command(BaseCommand):
                 )
 
     def print_logins(self):
-        rows = demo.staff_table()
+        rows = registry.staff_table()
         if not rows:
             self.stdout.write("No demo accounts in this database.")
             return
