@@ -3,7 +3,6 @@ queryset starts from the user's scope, so an object outside it is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from communities import forms, importing, selectors, services
 from communities.models import Building, Estate, Household, Stairwell
 from renovation import access
-from renovation.views import PermRequiredMixin, ScopedMixin, StaffMixin, add_service_errors
+from renovation.views import PermRequiredMixin, ScopedMixin, ServiceFormMixin, StaffMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,8 +81,8 @@ class EstateHistoryView(ScopedMixin, DetailView):
         return context
 
 
-class ServiceFormMixin:
-    """Create/update views whose save goes through a registry service."""
+class RegistryFormMixin(ServiceFormMixin):
+    """Create/update views whose save goes through a registry service (the API's too)."""
 
     template_name = "communities/form.html"
     service = None  # e.g. services.estate_save, called with user= and the object's name=
@@ -91,17 +90,15 @@ class ServiceFormMixin:
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
+    def save(self, form):
         obj = form.save(commit=False)
-        try:
-            self.object = type(self).service(
-                user=self.request.user, **{self.model._meta.model_name: obj}
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved: %(obj)s.") % {"obj": self.object})
-        return redirect(self.get_success_url())
+        self.object = type(self).service(
+            user=self.request.user, **{self.model._meta.model_name: obj}
+        )
+        return self.object
+
+    def get_success_message(self, obj):
+        return _("Saved: %(obj)s.") % {"obj": obj}
 
     def get_success_url(self):
         return reverse("communities:estate-detail", args=[self.estate_of(self.object).pk])
@@ -122,13 +119,13 @@ class ServiceFormMixin:
         return context
 
 
-class EstateCreateView(PermRequiredMixin, ServiceFormMixin, CreateView):
+class EstateCreateView(PermRequiredMixin, RegistryFormMixin, CreateView):
     model = Estate
     form_class = forms.EstateForm
     service = services.estate_save
 
 
-class EstateUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
+class EstateUpdateView(ScopedMixin, RegistryFormMixin, UpdateView):
     model = Estate
     form_class = forms.EstateForm
     perm = access.MANAGE
@@ -139,7 +136,7 @@ class EstateUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
         return self.estate
 
 
-class BuildingCreateView(StaffMixin, ServiceFormMixin, CreateView):
+class BuildingCreateView(StaffMixin, RegistryFormMixin, CreateView):
     model = Building
     form_class = forms.BuildingForm
     service = services.building_save
@@ -158,7 +155,7 @@ class BuildingCreateView(StaffMixin, ServiceFormMixin, CreateView):
         return obj.estate
 
 
-class BuildingUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
+class BuildingUpdateView(ScopedMixin, RegistryFormMixin, UpdateView):
     model = Building
     form_class = forms.BuildingForm
     perm = access.MANAGE
@@ -176,7 +173,7 @@ class BuildingUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
         return obj.estate
 
 
-class StairwellCreateView(StaffMixin, ServiceFormMixin, CreateView):
+class StairwellCreateView(StaffMixin, RegistryFormMixin, CreateView):
     model = Stairwell
     form_class = forms.StairwellForm
     service = services.stairwell_save
@@ -202,7 +199,7 @@ class StairwellCreateView(StaffMixin, ServiceFormMixin, CreateView):
         return self.estate
 
 
-class StairwellUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
+class StairwellUpdateView(ScopedMixin, RegistryFormMixin, UpdateView):
     model = Stairwell
     form_class = forms.StairwellForm
     perm = access.MANAGE
@@ -223,7 +220,7 @@ class StairwellUpdateView(ScopedMixin, ServiceFormMixin, UpdateView):
         return self.estate
 
 
-class HouseholdFormMixin(ServiceFormMixin):
+class HouseholdFormMixin(RegistryFormMixin):
     """A dwelling with its owners (an inline formset). Users who may not see personal data
     (e.g. district staff) edit the dwelling but not its owners."""
 
@@ -256,26 +253,27 @@ class HouseholdFormMixin(ServiceFormMixin):
         return context
 
     def form_valid(self, form):
-        formset = self.get_formset()
-        if formset is not None and not formset.is_valid():
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        household = form.save(commit=False)
+        self.formset = self.get_formset()
+        if self.formset is not None and not self.formset.is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def save(self, form):
         owners, deleted = [], []
-        if formset is not None:
-            owners = formset.save(commit=False)
-            deleted = formset.deleted_objects
-        try:
-            self.object = services.household_save(
-                user=self.request.user, household=household, owners=owners, delete_owners=deleted
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        messages.success(self.request, _("Saved: %(obj)s.") % {"obj": self.object})
-        return redirect(self.get_success_url())
+        if self.formset is not None:
+            owners = self.formset.save(commit=False)
+            deleted = self.formset.deleted_objects
+        self.object = services.household_save(
+            user=self.request.user,
+            household=form.save(commit=False),
+            owners=owners,
+            delete_owners=deleted,
+        )
+        return self.object
 
     def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form, formset=self.get_formset()))
+        formset = getattr(self, "formset", None) or self.get_formset()
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
 
 class HouseholdCreateView(StaffMixin, HouseholdFormMixin, CreateView):

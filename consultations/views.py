@@ -1,27 +1,27 @@
 """Staff pages: consultations and their questions, the lifecycle buttons, results and
-turnout, paper ballots, objections and ideas, resident links with QR codes. Residents' pages
-are in `consultations.resident_views`, the ballots export in `consultations.exports`."""
+turnout, paper ballots, objections and ideas. Issuing resident links and their QR codes is in
+`consultations.link_views`, residents' own pages in `consultations.resident_views`, the ballots
+export in `consultations.exports`.
 
-import io
+Class-based views for the pages; function views only for the POST-only actions and the
+attachment download."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView, ListView, TemplateView
 
-from communities.models import Household
-from consultations import ballots, links, selectors, services
+from consultations import ballots, selectors, services
 from consultations.filtersets import ConsultationFilterSet
 from consultations.forms import (
     AttachmentForm,
     BallotForm,
     ConsultationForm,
-    LinksForm,
     ObjectionAnswerForm,
     PaperBallotForm,
     PublishForm,
@@ -31,17 +31,37 @@ from consultations.models import Attachment, Consultation, Objection
 from consultations.resident_views import resident_household
 from consultations.tally import tally_compute, turnout_compute
 from renovation import access
-from renovation.views import add_service_errors, staff_view
+from renovation.views import ServiceFormMixin, StaffMixin, add_service_errors, staff_view
 
 
-def _consultation(request, pk, perm=access.VIEW) -> Consultation:
+class ConsultationMixin(StaffMixin):
+    """A page about one consultation (`pk` in the URL): 404 outside the user's `perm` scope."""
+
+    perm = access.VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.consultation = access.scoped_get_or_404(
+            request.user,
+            selectors.consultations_visible(user=request.user),
+            self.perm,
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(consultation=self.consultation, **kwargs)
+
+    def get_success_url(self):
+        return reverse("consultations:detail", args=[self.consultation.pk])
+
+
+def _consultation(request, pk, perm) -> Consultation:
+    """The consultation of a POST-only action or a download, from the user's `perm` scope."""
     return access.scoped_get_or_404(
         request.user, selectors.consultations_visible(user=request.user), perm, pk=pk
     )
-
-
-def _questions(consultation):
-    return selectors.consultation_questions(consultation=consultation)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,79 +69,95 @@ def _questions(consultation):
 # ---------------------------------------------------------------------------------------------
 
 
-@staff_view
-def consultation_list(request):
-    queryset = selectors.consultations_with_ballot_count(user=request.user)
-    filterset = ConsultationFilterSet(request.GET, queryset=queryset, user=request.user)
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "consultations/consultation_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "can_manage": access.has_any_perm(request.user, access.MANAGE),
-        },
-    )
+class ConsultationListView(StaffMixin, ListView):
+    template_name = "consultations/consultation_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = ConsultationFilterSet(
+            self.request.GET,
+            queryset=selectors.consultations_with_ballot_count(user=self.request.user),
+            user=self.request.user,
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset,
+            can_manage=access.has_any_perm(self.request.user, access.MANAGE),
+            **kwargs,
+        )
 
 
-@staff_view
-def consultation_create(request):
-    if not access.has_any_perm(request.user, access.MANAGE):
-        raise Http404
-    form = ConsultationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
-        try:
-            consultation = services.consultation_create(created_by=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Consultation created as a draft. Add questions, then open it.")
-            )
-            return redirect("consultations:detail", pk=consultation.pk)
-    return render(request, "consultations/consultation_form.html", {"form": form})
+class ConsultationCreateView(StaffMixin, ServiceFormMixin, FormView):
+    form_class = ConsultationForm
+    template_name = "consultations/consultation_form.html"
+    success_message = gettext_lazy("Consultation created as a draft. Add questions, then open it.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.has_any_perm(request.user, access.MANAGE):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def save(self, form):
+        self.consultation = services.consultation_create(
+            created_by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("consultations:detail", args=[self.consultation.pk])
 
 
-@staff_view
-def consultation_edit(request, pk):
-    consultation = _consultation(request, pk, access.MANAGE)
-    form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
-    if consultation.status != Consultation.Status.DRAFT:
-        messages.error(request, _("Only a draft can be edited."))
-        return redirect("consultations:detail", pk=pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consultation_update(consultation=consultation, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("consultations:detail", pk=pk)
-    return render(
-        request,
-        "consultations/consultation_form.html",
-        {"form": form, "consultation": consultation},
-    )
+class ConsultationUpdateView(ConsultationMixin, ServiceFormMixin, FormView):
+    perm = access.MANAGE
+    form_class = ConsultationForm
+    template_name = "consultations/consultation_form.html"
+    success_message = gettext_lazy("Saved.")
+
+    def get(self, request, *args, **kwargs):
+        return self._unless_draft() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._unless_draft() or super().post(request, *args, **kwargs)
+
+    def _unless_draft(self):
+        if self.consultation.status != Consultation.Status.DRAFT:
+            messages.error(self.request, _("Only a draft can be edited."))
+            return redirect(self.get_success_url())
+        return None
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "instance": self.consultation,
+        }
+
+    def save(self, form):
+        services.consultation_update(consultation=self.consultation, data=form.cleaned_data)
 
 
-@staff_view
-def consultation_detail(request, pk):
-    consultation = _consultation(request, pk)
-    context = {
-        "consultation": consultation,
-        "questions": _questions(consultation),
-        "attachments": list(consultation.attachments.all()),
-        "turnout": turnout_compute(consultation=consultation),
-        "can_manage": access.has_perm(request.user, access.MANAGE, consultation),
-        "can_ballot": access.has_perm(request.user, access.BALLOT, consultation),
-        "objections": list(selectors.consultation_objections(consultation=consultation)),
-        "objection_form": ObjectionAnswerForm(),
-    }
-    if consultation.results_visible:
-        context["tally"] = tally_compute(consultation=consultation)
-    return render(request, "consultations/consultation_detail.html", context)
+class ConsultationDetailView(ConsultationMixin, TemplateView):
+    template_name = "consultations/consultation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, consultation = self.request.user, self.consultation
+        context = super().get_context_data(
+            questions=selectors.consultation_questions(consultation=consultation),
+            attachments=list(consultation.attachments.all()),
+            turnout=turnout_compute(consultation=consultation),
+            can_manage=access.has_perm(user, access.MANAGE, consultation),
+            can_ballot=access.has_perm(user, access.BALLOT, consultation),
+            objections=list(selectors.consultation_objections(consultation=consultation)),
+            objection_form=ObjectionAnswerForm(),
+            **kwargs,
+        )
+        if consultation.results_visible:
+            context["tally"] = tally_compute(consultation=consultation)
+        return context
 
 
 @staff_view
@@ -147,86 +183,94 @@ def consultation_transition(request, pk, action):
     return redirect("consultations:detail", pk=pk)
 
 
-@staff_view
-def consultation_publish(request, pk):
-    consultation = _consultation(request, pk, access.MANAGE)
-    form = PublishForm(request.POST or None, initial={"days": consultation.publicity_days})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consultation_publish(
-                consultation=consultation,
-                notice=form.cleaned_data["notice"],
-                days=form.cleaned_data["days"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The result is published; objections can now be lodged."))
-            return redirect("consultations:detail", pk=pk)
-    tally = tally_compute(consultation=consultation) if consultation.results_visible else None
-    return render(
-        request,
-        "consultations/publish_form.html",
-        {"form": form, "consultation": consultation, "tally": tally},
-    )
+class PublishView(ConsultationMixin, ServiceFormMixin, FormView):
+    perm = access.MANAGE
+    form_class = PublishForm
+    template_name = "consultations/publish_form.html"
+    success_message = gettext_lazy("The result is published; objections can now be lodged.")
+
+    def get_initial(self):
+        return {"days": self.consultation.publicity_days}
+
+    def get_context_data(self, **kwargs):
+        consultation = self.consultation
+        tally = tally_compute(consultation=consultation) if consultation.results_visible else None
+        return super().get_context_data(tally=tally, **kwargs)
+
+    def save(self, form):
+        services.consultation_publish(
+            consultation=self.consultation,
+            notice=form.cleaned_data["notice"],
+            days=form.cleaned_data["days"],
+        )
 
 
-@staff_view
-def consultation_results(request, pk):
-    consultation = _consultation(request, pk)
-    if not consultation.results_visible:
-        messages.info(request, _("Results are shown once voting has closed."))
-        return redirect("consultations:detail", pk=pk)
-    return render(
-        request,
-        "consultations/results.html",
-        {
-            "consultation": consultation,
-            "tally": tally_compute(consultation=consultation),
-            "ideas": selectors.ideas_approved(consultation=consultation),
-        },
-    )
+class ResultsView(ConsultationMixin, TemplateView):
+    template_name = "consultations/results.html"
+
+    def get(self, request, *args, **kwargs):
+        if not self.consultation.results_visible:
+            messages.info(request, _("Results are shown once voting has closed."))
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            tally=tally_compute(consultation=self.consultation),
+            ideas=selectors.ideas_approved(consultation=self.consultation),
+            **kwargs,
+        )
 
 
-@staff_view
-def consultation_turnout(request, pk):
-    consultation = _consultation(request, pk)
-    return render(
-        request,
-        "consultations/turnout.html",
-        {
-            "consultation": consultation,
-            "turnout": turnout_compute(consultation=consultation),
-        },
-    )
+class TurnoutView(ConsultationMixin, TemplateView):
+    template_name = "consultations/turnout.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            turnout=turnout_compute(consultation=self.consultation), **kwargs
+        )
 
 
-@staff_view
-def consultation_preview(request, pk):
-    consultation = _consultation(request, pk)
-    form = BallotForm(questions=_questions(consultation))
-    return render(
-        request,
-        "consultations/resident_vote.html",
-        {
-            "consultation": consultation,
-            "form": form,
-            "preview": True,
-            "attachments": consultation.attachments.all(),
-        },
-    )
+class PreviewView(ConsultationMixin, TemplateView):
+    """The resident's voting page as staff see it before opening (nothing can be cast)."""
+
+    template_name = "consultations/resident_vote.html"
+
+    def get_context_data(self, **kwargs):
+        questions = selectors.consultation_questions(consultation=self.consultation)
+        return super().get_context_data(
+            form=BallotForm(questions=questions),
+            preview=True,
+            attachments=self.consultation.attachments.all(),
+            **kwargs,
+        )
 
 
 # --- questions and attachments ----------------------------------------------------------------
 
 
-@staff_view
-def question_edit(request, pk, question_pk=None):
-    consultation = _consultation(request, pk, access.MANAGE)
-    question = get_object_or_404(consultation.questions, pk=question_pk) if question_pk else None
-    initial = {}
-    if question:
-        initial = {
+class QuestionFormView(ConsultationMixin, ServiceFormMixin, FormView):
+    """Add a question, or (with `question_pk`) change one."""
+
+    perm = access.MANAGE
+    form_class = QuestionForm
+    template_name = "consultations/question_form.html"
+    success_message = gettext_lazy("Question saved.")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.question_pk, self.question = kwargs.get("question_pk"), None
+
+    def get_question(self):
+        if self.question is None and self.question_pk:
+            self.question = get_object_or_404(self.consultation.questions, pk=self.question_pk)
+        return self.question
+
+    def get_initial(self):
+        question = self.get_question()
+        if question is None:
+            return {}
+        return {
             "text": question.text,
             "help_text": question.help_text,
             "type": question.type,
@@ -235,31 +279,23 @@ def question_edit(request, pk, question_pk=None):
             "max_choices": question.max_choices,
             "required": question.required,
         }
-    form = QuestionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(question=self.get_question(), **kwargs)
+
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            services.question_save(
-                consultation=consultation,
-                question=question,
-                text=data["text"],
-                type=data["type"],
-                choices=form.choice_list(),
-                min_choices=data["min_choices"],
-                max_choices=data["max_choices"],
-                required=data["required"],
-                help_text=data["help_text"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Question saved."))
-            return redirect("consultations:detail", pk=pk)
-    return render(
-        request,
-        "consultations/question_form.html",
-        {"form": form, "consultation": consultation, "question": question},
-    )
+        services.question_save(
+            consultation=self.consultation,
+            question=self.get_question(),
+            text=data["text"],
+            type=data["type"],
+            choices=form.choice_list(),
+            min_choices=data["min_choices"],
+            max_choices=data["max_choices"],
+            required=data["required"],
+            help_text=data["help_text"],
+        )
 
 
 @staff_view
@@ -277,18 +313,15 @@ def question_delete(request, pk, question_pk):
     return redirect("consultations:detail", pk=pk)
 
 
-@staff_view
-def attachment_add(request, pk):
-    consultation = _consultation(request, pk, access.MANAGE)
-    form = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        form.instance.consultation = consultation
+class AttachmentAddView(ConsultationMixin, ServiceFormMixin, FormView):
+    perm = access.MANAGE
+    form_class = AttachmentForm
+    template_name = "consultations/attachment_form.html"
+    success_message = gettext_lazy("Attachment added.")
+
+    def save(self, form):
+        form.instance.consultation = self.consultation
         form.save()
-        messages.success(request, _("Attachment added."))
-        return redirect("consultations:detail", pk=pk)
-    return render(
-        request, "consultations/attachment_form.html", {"form": form, "consultation": consultation}
-    )
 
 
 def attachment_download(request, pk):
@@ -314,64 +347,72 @@ def attachment_download(request, pk):
 # --- ballots entered by staff, export ---------------------------------------------------------
 
 
-@staff_view
-def ballot_enter(request, pk):
+class BallotEnterView(ConsultationMixin, TemplateView):
     """Enter a paper or door-to-door ballot for one dwelling; the latest ballot counts."""
-    consultation = _consultation(request, pk, access.BALLOT)
-    households = selectors.consultation_households(consultation=consultation).select_related(
-        "stairwell__building"
-    )
-    household = None
-    household_id = request.POST.get("household") or request.GET.get("household")
-    if household_id:
-        household = get_object_or_404(households, pk=household_id)
-    current = None
-    if household is not None:
-        current = selectors.household_ballot(consultation=consultation, household=household)
-    questions = _questions(consultation)
-    form = BallotForm(request.POST or None, questions=questions)
-    channel_form = PaperBallotForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and household is not None
-        and form.is_valid()
-        and channel_form.is_valid()
-    ):
-        try:
-            ballots.ballot_cast(
-                consultation=consultation,
-                household=household,
-                answers=form.answers(),
-                channel=channel_form.cleaned_data["channel"],
-                entered_by=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Ballot recorded for %(h)s. It is now the one that counts.") % {"h": household},
-            )
-            return redirect(
-                f"{reverse('consultations:ballot-enter', args=[pk])}?household={household.pk}"
-            )
-    return render(
-        request,
-        "consultations/ballot_enter.html",
-        {
-            "consultation": consultation,
-            "households": households,
-            "household": household,
-            "current": current,
-            "form": form,
-            "channel_form": channel_form,
-            "history_count": selectors.household_ballot_count(
+
+    perm = access.BALLOT
+    template_name = "consultations/ballot_enter.html"
+
+    def _dwelling(self):
+        self.households = selectors.consultation_households(
+            consultation=self.consultation
+        ).select_related("stairwell__building")
+        household_id = self.request.POST.get("household") or self.request.GET.get("household")
+        self.household = (
+            get_object_or_404(self.households, pk=household_id) if household_id else None
+        )
+
+    def _forms(self, data):
+        questions = selectors.consultation_questions(consultation=self.consultation)
+        return {
+            "form": BallotForm(data, questions=questions),
+            "channel_form": PaperBallotForm(data),
+        }
+
+    def get(self, request, *args, **kwargs):
+        self._dwelling()
+        return self.render_to_response(self.get_context_data(**self._forms(None)))
+
+    def post(self, request, *args, **kwargs):
+        self._dwelling()
+        forms = self._forms(request.POST)
+        form, household = forms["form"], self.household
+        if household is not None and form.is_valid() and forms["channel_form"].is_valid():
+            try:
+                ballots.ballot_cast(
+                    consultation=self.consultation,
+                    household=household,
+                    answers=form.answers(),
+                    channel=forms["channel_form"].cleaned_data["channel"],
+                    entered_by=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Ballot recorded for %(h)s. It is now the one that counts.")
+                    % {"h": household},
+                )
+                url = reverse("consultations:ballot-enter", args=[self.consultation.pk])
+                return redirect(f"{url}?household={household.pk}")
+        return self.render_to_response(self.get_context_data(**forms))
+
+    def get_context_data(self, **kwargs):
+        consultation, household = self.consultation, self.household
+        return super().get_context_data(
+            households=self.households,
+            household=household,
+            current=selectors.household_ballot(consultation=consultation, household=household)
+            if household
+            else None,
+            history_count=selectors.household_ballot_count(
                 consultation=consultation, household=household
             )
             if household
             else 0,
-        },
-    )
+            **kwargs,
+        )
 
 
 # --- publicity and ideas ----------------------------------------------------------------------
@@ -402,105 +443,29 @@ def objection_answer(request, pk, objection_pk):
     return redirect("consultations:detail", pk=pk)
 
 
-@staff_view
-def ideas_moderate(request, pk):
-    consultation = _consultation(request, pk, access.MANAGE)
-    if not consultation.results_visible:
-        messages.info(request, _("Ideas are moderated after voting has closed."))
-        return redirect("consultations:detail", pk=pk)
-    answers = selectors.ideas_written(consultation=consultation)
-    if request.method == "POST":
-        answer = get_object_or_404(answers, pk=request.POST.get("answer"))
+class IdeasView(ConsultationMixin, ListView):
+    """Approve or reject the ideas residents wrote; they see only the approved ones."""
+
+    perm = access.MANAGE
+    template_name = "consultations/ideas.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.ideas_written(consultation=self.consultation)
+
+    def _unless_closed(self):
+        if not self.consultation.results_visible:
+            messages.info(self.request, _("Ideas are moderated after voting has closed."))
+            return redirect(self.get_success_url())
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self._unless_closed() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if refusal := self._unless_closed():
+            return refusal
+        answer = get_object_or_404(self.get_queryset(), pk=request.POST.get("answer"))
         services.idea_moderate(answer=answer, approve=request.POST.get("decision") == "approve")
         messages.success(request, _("Moderation saved."))
-        return redirect("consultations:ideas", pk=pk)
-    page = Paginator(answers, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "consultations/ideas.html", {"consultation": consultation, "page_obj": page}
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Staff: resident links and QR codes
-# ---------------------------------------------------------------------------------------------
-
-
-@staff_view
-def links_page(request):
-    """Choose an estate (or stairwell); see which dwellings have an active link; issue and print."""
-    if not access.has_any_perm(request.user, access.BALLOT):
-        raise Http404
-    data = (
-        request.POST
-        if request.method == "POST"
-        else (request.GET if "estate" in request.GET else None)
-    )
-    form = LinksForm(data, user=request.user)
-    rows = None
-    if form.is_bound and form.is_valid():
-        households = access.scope_queryset(request.user, form.households(), access.BALLOT)
-        if request.method == "POST":
-            issued = links.access_links_issue(households=households, issued_by=request.user)
-            # The tokens exist only in this response (they are stored hashed): print now.
-            return render(
-                request,
-                "consultations/links_print.html",
-                {
-                    "rows": [
-                        {
-                            "household": h,
-                            "token": token,
-                            "url": request.build_absolute_uri(
-                                reverse("consultations:resident-enter", args=[token])
-                            ),
-                        }
-                        for h, token in issued
-                    ],
-                    "estate": form.cleaned_data["estate"],
-                },
-            )
-        rows = selectors.households_with_links(households=households)
-    return render(request, "consultations/links.html", {"form": form, "rows": rows})
-
-
-@staff_view
-@require_POST
-def link_revoke(request, household_pk):
-    household = access.scoped_get_or_404(
-        request.user,
-        Household.objects.select_related("stairwell__building"),
-        access.BALLOT,
-        pk=household_pk,
-    )
-    links.access_link_revoke(household=household)
-    messages.success(request, _("The link for %(h)s no longer works.") % {"h": household})
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("consultations:links")
-    return redirect(next_url)
-
-
-@staff_view
-def link_qr(request, household_pk):
-    """The QR code image for a dwelling's link, for staff who may hand out ballots there. The
-    token must be the dwelling's active one: the server cannot rebuild it from its hash."""
-    import qrcode
-    import qrcode.image.svg
-
-    household = access.scoped_get_or_404(
-        request.user, Household.objects.all(), access.BALLOT, pk=household_pk
-    )
-    token = request.GET.get("t", "")
-    link = links.access_link_resolve(token=token, touch=False)
-    if link is None or link.household_id != household.pk:
-        raise Http404
-    url = request.build_absolute_uri(reverse("consultations:resident-enter", args=[token]))
-    if request.GET.get("format") == "png":
-        buffer = io.BytesIO()
-        qrcode.make(url, box_size=8, border=2).save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type="image/png")
-    else:
-        image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-        response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
-    response["Cache-Control"] = "no-store"
-    return response
+        return redirect("consultations:ideas", pk=self.consultation.pk)

@@ -19,6 +19,7 @@ from renovation import access, dates
 from renovation.views import (
     PermRequiredMixin,
     ScopedMixin,
+    ServiceFormMixin,
     StaffMixin,
     add_service_errors,
     staff_view,
@@ -68,7 +69,7 @@ class PointListView(ScopedMixin, ListView):
         return context
 
 
-class PointCreateView(PermRequiredMixin, FormView):
+class PointCreateView(PermRequiredMixin, ServiceFormMixin, FormView):
     perm = access.INSPECT
     form_class = PointForm
     template_name = "inspections/point_form.html"
@@ -89,30 +90,30 @@ class PointCreateView(PermRequiredMixin, FormView):
             initial["patrol"] = self.request.GET["patrol"]
         return initial
 
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            point = services.point_create(
-                actor=self.request.user,
-                estate=data["estate"],
-                building=data.get("building"),
-                household=data.get("household"),
-                category=data["category"],
-                location=data["location"],
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-                area=data.get("area"),
-                responsible_party=data.get("responsible_party") or "",
-                priority=data["priority"],
-                description=data.get("description") or "",
-                photos=data.get("photos") or [],
-                patrol=data.get("patrol"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Point recorded: %(point)s.") % {"point": point})
-        return redirect("inspections:point-detail", pk=point.pk)
+        self.point = services.point_create(
+            actor=self.request.user,
+            estate=data["estate"],
+            building=data.get("building"),
+            household=data.get("household"),
+            category=data["category"],
+            location=data["location"],
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            area=data.get("area"),
+            responsible_party=data.get("responsible_party") or "",
+            priority=data["priority"],
+            description=data.get("description") or "",
+            photos=data.get("photos") or [],
+            patrol=data.get("patrol"),
+        )
+
+    def get_success_message(self, result):
+        return _("Point recorded: %(point)s.") % {"point": self.point}
+
+    def get_success_url(self):
+        return reverse("inspections:point-detail", args=[self.point.pk])
 
 
 class PointDetailView(ScopedMixin, DetailView):
@@ -212,30 +213,28 @@ class PatrolDetailView(ScopedMixin, DetailView):
         return selectors.patrol_with_visits(selectors.patrols_for(user=self.request.user))
 
 
-class PatrolCreateView(PermRequiredMixin, FormView):
+class PatrolCreateView(PermRequiredMixin, ServiceFormMixin, FormView):
     perm = access.INSPECT
     form_class = PatrolForm
     template_name = "inspections/patrol_form.html"
+    success_message = gettext_lazy("Patrol recorded.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
 
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            patrol = services.patrol_record(
-                worker=self.request.user,
-                estate=data["estate"],
-                points=data["points"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Patrol recorded."))
-        return redirect(reverse("inspections:patrol-detail", args=[patrol.pk]))
+        self.patrol = services.patrol_record(
+            worker=self.request.user,
+            estate=data["estate"],
+            points=data["points"],
+            note=data["note"],
+        )
+
+    def get_success_url(self):
+        return reverse("inspections:patrol-detail", args=[self.patrol.pk])
 
 
 class StatisticsView(StaffMixin, TemplateView):

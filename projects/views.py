@@ -2,19 +2,17 @@
 project, the officials' strikes and the battle map (挂图作战). Thin: they parse input, call one
 service or selector, and render."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from renovation import access, dates
-from renovation.views import PermRequiredMixin, StaffMixin, add_service_errors
+from renovation.views import PermRequiredMixin, ServiceFormMixin, StaffMixin
 
 from . import selectors, services
 from .filtersets import ProjectFilterSet
@@ -58,7 +56,7 @@ class ProgrammeOverviewView(StaffMixin, TemplateView):
         return context
 
 
-class ProgrammeFormView(PermRequiredMixin, FormView):
+class ProgrammeFormView(PermRequiredMixin, ServiceFormMixin, FormView):
     form_class = ProgrammeForm
     template_name = "projects/form.html"
     programme = None
@@ -73,14 +71,14 @@ class ProgrammeFormView(PermRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.programme}
 
-    def form_valid(self, form):
-        try:
-            programme = services.programme_save(programme=form.instance)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Programme “%(name)s” saved.") % {"name": programme})
-        return redirect("projects:overview")
+    def save(self, form):
+        return services.programme_save(programme=form.instance)
+
+    def get_success_message(self, programme):
+        return _("Programme “%(name)s” saved.") % {"name": programme}
+
+    def get_success_url(self):
+        return reverse("projects:overview")
 
     def get_context_data(self, **kwargs):
         title = _("Edit programme") if self.programme else _("New programme")
@@ -110,7 +108,7 @@ class ProjectListView(StaffMixin, TemplateView):
         return context
 
 
-class ProjectFormView(PermRequiredMixin, FormView):
+class ProjectFormView(PermRequiredMixin, ServiceFormMixin, FormView):
     form_class = ProjectForm
     template_name = "projects/form.html"
     project = None
@@ -131,14 +129,15 @@ class ProjectFormView(PermRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.project}
 
-    def form_valid(self, form):
-        try:
-            project = services.project_save(project=form.instance)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Project “%(name)s” saved.") % {"name": project})
-        return redirect("projects:detail", pk=project.pk)
+    def save(self, form):
+        self.saved = services.project_save(project=form.instance)
+        return self.saved
+
+    def get_success_message(self, project):
+        return _("Project “%(name)s” saved.") % {"name": project}
+
+    def get_success_url(self):
+        return reverse("projects:detail", args=[self.saved.pk])
 
     def get_context_data(self, **kwargs):
         title = _("Edit project") if self.project else _("New project")
@@ -196,9 +195,10 @@ class ProjectDetailView(StaffMixin, TemplateView):
         return context
 
 
-class ProjectPartMixin(StaffMixin):
+class ProjectPartMixin(StaffMixin, ServiceFormMixin):
     """A form about one project (and optionally one of its rows): 404 outside the user's
-    `perm` scope."""
+    `perm` scope. Its save is one service call (`save(form)`); success goes back to the
+    project's page, at `anchor`."""
 
     perm = access.MANAGE
     template_name = "projects/form.html"
@@ -220,12 +220,9 @@ class ProjectPartMixin(StaffMixin):
             self.object = get_object_or_404(self.model, project=self.project, pk=kwargs["item"])
         return super().dispatch(request, *args, **kwargs)
 
-    def success(self, message):
-        messages.success(self.request, message)
-        return HttpResponseRedirect(
-            reverse("projects:detail", args=[self.project.pk])
-            + (f"#{self.anchor}" if self.anchor else "")
-        )
+    def get_success_url(self):
+        url = reverse("projects:detail", args=[self.project.pk])
+        return f"{url}#{self.anchor}" if self.anchor else url
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -239,83 +236,73 @@ class ProjectPartMixin(StaffMixin):
 class RowFormView(ProjectPartMixin, FormView):
     """Create or edit one row of a project (works item, funding line, milestone, complaint)."""
 
-    saved_message = gettext_lazy("Saved.")
+    success_message = gettext_lazy("Saved.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.object or self.model(project=self.project)
         return kwargs
 
-    def save(self, instance):
-        raise NotImplementedError
-
-    def form_valid(self, form):
+    def save(self, form):
         form.instance.project = self.project
-        try:
-            self.save(form.instance)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.success(self.saved_message)
+        self.save_row(form.instance)
+
+    def save_row(self, instance):
+        raise NotImplementedError
 
 
 class WorksItemFormView(RowFormView):
     model, form_class, anchor = WorksItem, WorksItemForm, "works"
     title = gettext_lazy("Works item")
-    saved_message = gettext_lazy("Works item saved.")
+    success_message = gettext_lazy("Works item saved.")
 
-    def save(self, instance):
+    def save_row(self, instance):
         services.works_item_save(item=instance)
 
 
 class FundingLineFormView(RowFormView):
     model, form_class, anchor = FundingLine, FundingLineForm, "funding"
     title = gettext_lazy("Funding line")
-    saved_message = gettext_lazy("Funding line saved.")
+    success_message = gettext_lazy("Funding line saved.")
 
-    def save(self, instance):
+    def save_row(self, instance):
         services.funding_line_save(line=instance)
 
 
 class MilestoneFormView(RowFormView):
     model, form_class, anchor = Milestone, MilestoneForm, "milestones"
     title = gettext_lazy("Milestone")
-    saved_message = gettext_lazy("Milestone saved.")
+    success_message = gettext_lazy("Milestone saved.")
 
-    def save(self, instance):
+    def save_row(self, instance):
         services.milestone_save(milestone=instance, today=dates.today())
 
 
 class ComplaintFormView(RowFormView):
     model, form_class, anchor = Complaint, ComplaintForm, "complaints"
     title = gettext_lazy("Complaint")
-    saved_message = gettext_lazy("Complaint saved.")
+    success_message = gettext_lazy("Complaint saved.")
 
-    def save(self, instance):
+    def save_row(self, instance):
         services.complaint_save(complaint=instance, today=dates.today())
 
 
 class ComplaintResolveView(ProjectPartMixin, FormView):
     model, form_class, anchor = Complaint, ComplaintResolveForm, "complaints"
     title = gettext_lazy("Resolve complaint")
+    success_message = gettext_lazy("Complaint resolved.")
 
     def get_initial(self):
         return {"resolved_on": dates.today(), "reply": self.object.reply}
 
-    def form_valid(self, form):
-        try:
-            services.complaint_resolve(
-                complaint=self.object, today=dates.today(), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.success(_("Complaint resolved."))
+    def save(self, form):
+        services.complaint_resolve(complaint=self.object, today=dates.today(), **form.cleaned_data)
 
 
 class AcceptanceView(ProjectPartMixin, FormView):
     form_class, anchor = AcceptanceForm, "acceptance"
     title = gettext_lazy("Acceptance")
+    success_message = gettext_lazy("Acceptance recorded.")
 
     def get_initial(self):
         p = self.project
@@ -326,21 +313,16 @@ class AcceptanceView(ProjectPartMixin, FormView):
             "note": p.acceptance_note,
         }
 
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            services.acceptance_record(
-                project=self.project,
-                acceptance_date=data["acceptance_date"],
-                acceptance_result=data["acceptance_result"],
-                satisfaction_rate=data["satisfaction_rate"],
-                note=data["note"],
-                today=dates.today(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.success(_("Acceptance recorded."))
+        services.acceptance_record(
+            project=self.project,
+            acceptance_date=data["acceptance_date"],
+            acceptance_result=data["acceptance_result"],
+            satisfaction_rate=data["satisfaction_rate"],
+            note=data["note"],
+            today=dates.today(),
+        )
 
 
 class TransitionView(ProjectPartMixin, FormView):
@@ -348,20 +330,16 @@ class TransitionView(ProjectPartMixin, FormView):
     title = gettext_lazy("Change status")
     template_name = "projects/transition.html"
 
-    def form_valid(self, form):
-        try:
-            project = services.project_transition(
-                project=self.project,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-                today=dates.today(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.success(
-            _("The project is now “%(status)s”.") % {"status": project.get_status_display()}
+    def save(self, form):
+        return services.project_transition(
+            project=self.project,
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+            today=dates.today(),
         )
+
+    def get_success_message(self, project):
+        return _("The project is now “%(status)s”.") % {"status": project.get_status_display()}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "allowed": services.allowed_transitions(self.project)}
@@ -378,6 +356,7 @@ class ProgressReportView(ProjectPartMixin, FormView):
     form_class, anchor = ProgressReportForm, "progress"
     perm = access.INSPECT
     title = gettext_lazy("Progress report")
+    success_message = gettext_lazy("Progress report saved.")
 
     def get_form_kwargs(self):
         items = self.project.works_items.select_related("works_type")
@@ -386,21 +365,16 @@ class ProgressReportView(ProjectPartMixin, FormView):
     def get_initial(self):
         return {"report_date": dates.today()}
 
-    def form_valid(self, form):
-        try:
-            services.progress_report_create(
-                project=self.project,
-                report_date=form.cleaned_data["report_date"],
-                progress=form.progress(),
-                photos=form.cleaned_data["photos"],
-                note=form.cleaned_data["note"],
-                reporter=self.request.user,
-                today=dates.today(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.success(_("Progress report saved."))
+    def save(self, form):
+        services.progress_report_create(
+            project=self.project,
+            report_date=form.cleaned_data["report_date"],
+            progress=form.progress(),
+            photos=form.cleaned_data["photos"],
+            note=form.cleaned_data["note"],
+            reporter=self.request.user,
+            today=dates.today(),
+        )
 
 
 class StrikesView(StaffMixin, TemplateView):
