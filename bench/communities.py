@@ -33,7 +33,7 @@ def estate_list_page(ctx):
     per_page = getattr(EstateListView, "paginate_by", None) or 50
     user = ctx.user(BUREAU)
     rows = list(
-        estates_with_totals(access.scope_queryset(user, Estate.objects.all()))
+        estates_with_totals(estates=access.scope_queryset(user, Estate.objects.all()))
         .select_related("community__parent")
         .order_by("name", "pk")[:per_page]
     )

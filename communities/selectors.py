@@ -40,10 +40,10 @@ def _subquery_total(queryset: QuerySet, outer_field: str, aggregate, output_fiel
     )
 
 
-def estates_with_totals(queryset: QuerySet) -> QuerySet:
+def estates_with_totals(*, estates: QuerySet) -> QuerySet:
     """Estates annotated with building_count, household_count and total_area (m²), in SQL."""
     area = DecimalField(max_digits=14, decimal_places=2)
-    return queryset.select_related("community").annotate(
+    return estates.select_related("community").annotate(
         building_count=_subquery_total(
             Building.objects.all(), "estate", Count("pk"), IntegerField()
         ),
@@ -56,7 +56,7 @@ def estates_with_totals(queryset: QuerySet) -> QuerySet:
     )
 
 
-def estate_list(*, user, data=None) -> tuple[EstatePageFilterSet, QuerySet]:
+def estates_filtered(*, user, data=None) -> tuple[EstatePageFilterSet, QuerySet]:
     """The user's estates filtered by `data` (q, region_id, community_id, community,
     management_type, year_built_min/max), with per-estate totals."""
     base = access.scope_queryset(user, Estate.objects.all())
@@ -74,7 +74,7 @@ def estate_list(*, user, data=None) -> tuple[EstatePageFilterSet, QuerySet]:
             cleaned.setlist(key, values)
     filterset = EstatePageFilterSet(cleaned, queryset=base, user=user)
     qs = filterset.qs if filterset.is_valid() else base.none()
-    return filterset, estates_with_totals(qs).order_by("name", "pk")
+    return filterset, estates_with_totals(estates=qs).order_by("name", "pk")
 
 
 def estate_totals(*, estate: Estate) -> dict:

@@ -25,7 +25,9 @@ class EstateListView(StaffMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.filterset, qs = selectors.estate_list(user=self.request.user, data=self.request.GET)
+        self.filterset, qs = selectors.estates_filtered(
+            user=self.request.user, data=self.request.GET
+        )
         return qs.select_related("community__parent")
 
     def get_context_data(self, **kwargs):

@@ -19,9 +19,9 @@ class InspectionsConfig(AppConfig):
 
     def home_context(self, request) -> dict:
         """The field report's figures over the user's scope (one aggregate query)."""
-        from inspections.selectors import inspection_totals
+        from inspections.selectors import points_totals
 
-        return {"totals": inspection_totals(user=request.user)}
+        return {"totals": points_totals(user=request.user)}
 
     def ready(self):
         from celery.schedules import crontab

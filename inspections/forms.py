@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Building, Household
 from inspections.models import Patrol, Point, Status
-from inspections.selectors import active_categories, estates_for_inspection
+from inspections.selectors import categories_active, estates_for_inspection
 from renovation import access
 
 
@@ -99,7 +99,7 @@ class PointForm(forms.Form):
         self.fields["building"].queryset = access.scope_queryset(
             user, Building.objects.select_related("estate"), access.INSPECT
         ).order_by("estate__name", "estate_id", "number")
-        self.fields["category"].queryset = active_categories()
+        self.fields["category"].queryset = categories_active()
         # The worker's patrols of the last two days: a point is found on a round in progress.
         since = timezone.now() - timedelta(days=2)
         self.fields["patrol"].queryset = access.scope_queryset(

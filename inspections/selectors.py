@@ -31,28 +31,28 @@ def overdue_q(*, today: date | None = None, prefix: str = "") -> Q:
     )
 
 
-def points_for(*, user, perm: str = access.VIEW) -> QuerySet:
+def points_visible(*, user, perm: str = access.VIEW) -> QuerySet:
     """The points the user may see (or `perm`), with what a list row shows."""
     qs = Point.objects.select_related("estate", "estate__community", "building", "category")
     return access.scope_queryset(user, qs, perm)
 
 
-def with_overdue_flag(queryset: QuerySet, *, today: date | None = None) -> QuerySet:
+def points_with_overdue_flag(*, points: QuerySet, today: date | None = None) -> QuerySet:
     """Adds `is_overdue`, computed in SQL by the same rule as the filters and statistics."""
-    return queryset.annotate(
+    return points.annotate(
         is_overdue=ExpressionWrapper(overdue_q(today=today), output_field=BooleanField())
     )
 
 
-def points_with_history(queryset: QuerySet) -> QuerySet:
+def points_with_history(*, points: QuerySet) -> QuerySet:
     """Adds the steps (with actor and photos) and all photos, in a fixed number of queries."""
-    return queryset.select_related("household", "found_by").prefetch_related(
+    return points.select_related("household", "found_by").prefetch_related(
         Prefetch("steps", queryset=Step.objects.select_related("actor").prefetch_related("photos")),
         "photos",
     )
 
 
-def patrols_for(*, user, perm: str = access.VIEW) -> QuerySet:
+def patrols_visible(*, user, perm: str = access.VIEW) -> QuerySet:
     qs = (
         Patrol.objects.select_related("estate", "worker")
         .annotate(
@@ -66,17 +66,17 @@ def patrols_for(*, user, perm: str = access.VIEW) -> QuerySet:
     return access.scope_queryset(user, qs, perm)
 
 
-def patrol_with_visits(queryset: QuerySet) -> QuerySet:
-    return queryset.prefetch_related(
+def patrols_with_visits(*, patrols: QuerySet) -> QuerySet:
+    return patrols.prefetch_related(
         Prefetch("visits", queryset=PatrolVisit.objects.select_related("point", "point__category"))
     )
 
 
-def photos_for(*, user) -> QuerySet:
+def photos_visible(*, user) -> QuerySet:
     return access.scope_queryset(user, Photo.objects.all())
 
 
-def active_categories() -> QuerySet:
+def categories_active() -> QuerySet:
     return Category.objects.filter(is_active=True).order_by("order", "pk")
 
 
@@ -114,7 +114,7 @@ FIGURES = (
 )
 
 
-def statistics(
+def points_statistics(
     *, user, today: date | None = None, estate_ids=None, region: Region | None = None
 ) -> dict:
     """Per estate, per subdistrict and in total, for the user's scope — three queries."""
@@ -161,7 +161,7 @@ def statistics(
     }
 
 
-def inspection_totals(*, user, today: date | None = None) -> dict:
+def points_totals(*, user, today: date | None = None) -> dict:
     """The figures over the user's whole scope, in one query (the home page panel)."""
     today = today or dates.today()
     points = access.scope_queryset(user, Point.objects.all())

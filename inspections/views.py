@@ -57,7 +57,9 @@ class PointListView(ScopedMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        points = selectors.with_overdue_flag(selectors.points_for(user=self.request.user))
+        points = selectors.points_with_overdue_flag(
+            points=selectors.points_visible(user=self.request.user)
+        )
         self.filterset = PointFilterSet(self.request.GET or None, points, user=self.request.user)
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
@@ -122,7 +124,9 @@ class PointDetailView(ScopedMixin, DetailView):
     context_object_name = "point"
 
     def get_queryset(self):
-        return selectors.points_with_history(selectors.points_for(user=self.request.user))
+        return selectors.points_with_history(
+            points=selectors.points_visible(user=self.request.user)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -174,7 +178,9 @@ def point_transition_view(request, pk):
 @staff_view
 def photo_view(request, pk):
     """A point's photo, to those who may see the point. Only the metadata-free copy exists."""
-    photo = access.scoped_get_or_404(request.user, selectors.photos_for(user=request.user), pk=pk)
+    photo = access.scoped_get_or_404(
+        request.user, selectors.photos_visible(user=request.user), pk=pk
+    )
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError as exc:
@@ -192,7 +198,7 @@ class PatrolListView(ScopedMixin, ListView):
     def get_queryset(self):
         self.filterset = PatrolFilterSet(
             self.request.GET or None,
-            selectors.patrols_for(user=self.request.user),
+            selectors.patrols_visible(user=self.request.user),
             user=self.request.user,
         )
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
@@ -210,7 +216,9 @@ class PatrolDetailView(ScopedMixin, DetailView):
     context_object_name = "patrol"
 
     def get_queryset(self):
-        return selectors.patrol_with_visits(selectors.patrols_for(user=self.request.user))
+        return selectors.patrols_with_visits(
+            patrols=selectors.patrols_visible(user=self.request.user)
+        )
 
 
 class PatrolCreateView(PermRequiredMixin, ServiceFormMixin, FormView):
@@ -242,5 +250,5 @@ class StatisticsView(StaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["stats"] = selectors.statistics(user=self.request.user)
+        context["stats"] = selectors.points_statistics(user=self.request.user)
         return context

@@ -20,7 +20,7 @@ class ProjectsConfig(AppConfig):
     def home_context(self, request) -> dict:
         from . import selectors
 
-        return selectors.home_summary(request.user)
+        return selectors.projects_summary(user=request.user)
 
     def ready(self):
         from celery.schedules import crontab

@@ -9,7 +9,7 @@ from renovation import dates
 from renovation.filtersets import ScopedFilterSet
 
 from .models import Complaint, Programme, ProgressReport, Project
-from .selectors import overdue_exists, programmes_for
+from .selectors import overdue_exists, programmes_visible
 
 
 class ProjectFilterSet(ScopedFilterSet):
@@ -30,7 +30,7 @@ class ProjectFilterSet(ScopedFilterSet):
         if name == "programme" and self.user is not None:
             # A street office also sees the district's (and the city's) programmes its
             # estates are in: not a plain scope, so the selector decides.
-            return programmes_for(self.user)
+            return programmes_visible(user=self.user)
         return super().scope_choices(name, queryset)
 
     def search(self, queryset, name, value):
@@ -47,7 +47,7 @@ class ProjectFilterSet(ScopedFilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        exists = overdue_exists(dates.today())
+        exists = overdue_exists(today=dates.today())
         return queryset.filter(exists) if value else queryset.exclude(exists)
 
 

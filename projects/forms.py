@@ -51,10 +51,10 @@ class ProjectForm(forms.ModelForm):
         widgets = {"start_date": DATE, "planned_completion_date": DATE}
 
     def __init__(self, *args, user, **kwargs):
-        from .selectors import programmes_for
+        from .selectors import programmes_visible
 
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_for(user)
+        self.fields["programme"].queryset = programmes_visible(user=user)
         self.fields["estate"].queryset = access.scope_queryset(
             user, Estate.objects.select_related("community"), access.MANAGE
         )

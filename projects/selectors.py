@@ -41,12 +41,12 @@ STRIKE_LEVELS = {
 }
 
 
-def overdue_q(today: datetime.date, prefix: str = "") -> Q:
+def overdue_q(*, today: datetime.date, prefix: str = "") -> Q:
     """Milestones unfinished after their planned date (overdue now)."""
     return Q(**{f"{prefix}actual_date__isnull": True, f"{prefix}planned_date__lt": today})
 
 
-def missed_q(today: datetime.date) -> Q:
+def missed_q(*, today: datetime.date) -> Q:
     """Milestones that passed their planned date unfinished — overdue now, or finished late.
     Each is one strike against the responsible official."""
     return Q(planned_date__lt=today) & (
@@ -54,7 +54,7 @@ def missed_q(today: datetime.date) -> Q:
     )
 
 
-def complaint_flag_q(today: datetime.date) -> Q:
+def complaint_flag_q(*, today: datetime.date) -> Q:
     return Q(
         resolved_on__isnull=True,
         received_on__lt=today - datetime.timedelta(days=COMPLAINT_FLAG_DAYS),
@@ -87,12 +87,12 @@ def weighted_progress():
     )
 
 
-def with_figures(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
+def projects_with_figures(*, projects: QuerySet, today: datetime.date | None = None) -> QuerySet:
     """Projects annotated with works budget, funding total, gap, overall progress, overdue and
     missed milestones, open and flagged complaints."""
     today = today or dates.today()
     zero = Value(Decimal("0.00"), output_field=MONEY)
-    return queryset.select_related("programme", "estate", "estate__community").annotate(
+    return projects.select_related("programme", "estate", "estate__community").annotate(
         works_budget=Coalesce(_per_project(WorksItem.objects, Sum("budget"), MONEY), zero),
         funding_total=Coalesce(_per_project(FundingLine.objects, Sum("amount"), MONEY), zero),
         funding_gap=F("funding_total") - F("works_budget"),
@@ -101,10 +101,16 @@ def with_figures(queryset: QuerySet, *, today: datetime.date | None = None) -> Q
             Value(Decimal("0.0"), output_field=PERCENT),
         ),
         overdue_count=Coalesce(
-            _per_project(Milestone.objects.filter(overdue_q(today)), Count("pk"), IntegerField()), 0
+            _per_project(
+                Milestone.objects.filter(overdue_q(today=today)), Count("pk"), IntegerField()
+            ),
+            0,
         ),
         missed_count=Coalesce(
-            _per_project(Milestone.objects.filter(missed_q(today)), Count("pk"), IntegerField()), 0
+            _per_project(
+                Milestone.objects.filter(missed_q(today=today)), Count("pk"), IntegerField()
+            ),
+            0,
         ),
         open_complaints=Coalesce(
             _per_project(
@@ -114,27 +120,32 @@ def with_figures(queryset: QuerySet, *, today: datetime.date | None = None) -> Q
         ),
         flagged_complaints=Coalesce(
             _per_project(
-                Complaint.objects.filter(complaint_flag_q(today)), Count("pk"), IntegerField()
+                Complaint.objects.filter(complaint_flag_q(today=today)), Count("pk"), IntegerField()
             ),
             0,
         ),
     )
 
 
-def projects_for(user, *, perm: str = access.VIEW, today: datetime.date | None = None) -> QuerySet:
-    return with_figures(access.scope_queryset(user, Project.objects.all(), perm), today=today)
+def projects_visible(
+    *, user, perm: str = access.VIEW, today: datetime.date | None = None
+) -> QuerySet:
+    """The projects `user` may `perm`, with their figures."""
+    return projects_with_figures(
+        projects=access.scope_queryset(user, Project.objects.all(), perm), today=today
+    )
 
 
-def overdue_exists(today: datetime.date):
-    return Exists(Milestone.objects.filter(overdue_q(today), project=OuterRef("pk")))
+def overdue_exists(*, today: datetime.date):
+    return Exists(Milestone.objects.filter(overdue_q(today=today), project=OuterRef("pk")))
 
 
-def project_figures(project: Project, *, today: datetime.date | None = None) -> Project:
-    """One project with its figures (see with_figures)."""
-    return with_figures(Project.objects.filter(pk=project.pk), today=today).get()
+def project_figures(*, project: Project, today: datetime.date | None = None) -> Project:
+    """One project with its figures (see projects_with_figures)."""
+    return projects_with_figures(projects=Project.objects.filter(pk=project.pk), today=today).get()
 
 
-def programmes_for(user) -> QuerySet:
+def programmes_visible(*, user) -> QuerySet:
     """Programmes the user may see: those covering a node in their scope, and those holding a
     project in their scope (a street office sees the district's programme its estates are in)."""
     q = access.scope_q(user, Programme)
@@ -158,11 +169,11 @@ STARTED = [
 ]
 
 
-def programme_overview(user, *, programmes: QuerySet | None = None) -> list[Programme]:
+def programmes_overview(*, user, programmes: QuerySet | None = None) -> list[Programme]:
     """Each visible programme with targets and what the user's projects in it achieve:
     projects, started (construction begun), completed, households benefited, budget and funding.
     Four queries whatever the number of programmes and projects."""
-    programmes = list(programmes if programmes is not None else programmes_for(user))
+    programmes = list(programmes if programmes is not None else programmes_visible(user=user))
     ids = [p.pk for p in programmes]
     projects = access.scope_queryset(user, Project.objects.filter(programme_id__in=ids))
     stats = {
@@ -221,7 +232,7 @@ def programme_overview(user, *, programmes: QuerySet | None = None) -> list[Prog
     return programmes
 
 
-def programme_status_counts(user, programme: Programme) -> dict[str, int]:
+def programme_status_counts(*, user, programme: Programme) -> dict[str, int]:
     rows = (
         access.scope_queryset(user, Project.objects.filter(programme=programme))
         .order_by()
@@ -252,22 +263,22 @@ def _strikes_by_official(milestones: QuerySet) -> QuerySet:
     )
 
 
-def official_strikes(user, *, today: datetime.date | None = None) -> QuerySet:
+def officials_with_strikes(*, user, today: datetime.date | None = None) -> QuerySet:
     """Responsible officials with their strikes (missed milestones) across the projects in the
     user's scope, and the escalation level: 1 review, 2 warning, 3+ removal recommended."""
     today = today or dates.today()
     return _strikes_by_official(
-        access.scope_queryset(user, Milestone.objects.filter(missed_q(today)))
+        access.scope_queryset(user, Milestone.objects.filter(missed_q(today=today)))
     )
 
 
-def strikes_of(project: Project, *, user, today: datetime.date | None = None) -> dict:
+def project_strikes(*, project: Project, user, today: datetime.date | None = None) -> dict:
     """The project's official's strike count and level within the user's scope."""
     today = today or dates.today()
     milestones = access.scope_queryset(
         user,
         Milestone.objects.filter(
-            missed_q(today),
+            missed_q(today=today),
             project__official_name=project.official_name,
             project__official_phone=project.official_phone,
         ),
@@ -275,7 +286,7 @@ def strikes_of(project: Project, *, user, today: datetime.date | None = None) ->
     return _strikes_by_official(milestones).first() or {"strikes": 0, "level": 0, "projects": 0}
 
 
-def battle_map_regions(user) -> QuerySet:
+def battle_map_regions(*, user) -> QuerySet:
     """Subdistricts that hold projects in the user's scope."""
     scoped = access.scope_queryset(user, Project.objects.all())
     return Region.objects.filter(pk__in=scoped.values("estate__community__parent_id")).order_by(
@@ -283,7 +294,9 @@ def battle_map_regions(user) -> QuerySet:
     )
 
 
-def timeline(project: Project, milestones: list[Milestone], *, today: datetime.date) -> dict:
+def project_timeline(
+    *, project: Project, milestones: list[Milestone], today: datetime.date
+) -> dict:
     """Bars for a simple Gantt view: each milestone runs from the previous planned date (or the
     project start) to its planned date; positions are percentages of the whole span."""
     if not milestones:
@@ -325,7 +338,7 @@ def timeline(project: Project, milestones: list[Milestone], *, today: datetime.d
     return {"rows": rows, "today_pct": today_pct, "first": first, "last": last}
 
 
-def home_summary(user, *, today: datetime.date | None = None) -> dict:
+def projects_summary(*, user, today: datetime.date | None = None) -> dict:
     """The home-page panel: project counts in the user's scope and the most overdue ones
     (two queries)."""
     today = today or dates.today()
@@ -334,10 +347,10 @@ def home_summary(user, *, today: datetime.date | None = None) -> dict:
         total=Count("pk"),
         started=Count("pk", filter=Q(status__in=STARTED)),
         completed=Count("pk", filter=Q(status=Project.Status.COMPLETED)),
-        overdue=Count("pk", filter=Q(overdue_exists(today))),
+        overdue=Count("pk", filter=Q(overdue_exists(today=today))),
     )
     most_overdue = list(
-        with_figures(scoped, today=today)
+        projects_with_figures(projects=scoped, today=today)
         .filter(overdue_count__gt=0)
         .order_by("-overdue_count", "estate__name")[:5]
     )

@@ -47,7 +47,7 @@ class ProgrammeOverviewView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        programmes = selectors.programme_overview(user)
+        programmes = selectors.programmes_overview(user=user)
         for programme in programmes:
             # By path: the regions are loaded already, so this costs no query per programme.
             programme.can_edit = access.has_perm(user, access.MANAGE, programme.region.path)
@@ -91,7 +91,7 @@ class ProjectListView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        queryset = selectors.projects_for(user, today=dates.today()).order_by(
+        queryset = selectors.projects_visible(user=user, today=dates.today()).order_by(
             "programme__name", "estate__name", "pk"
         )
         filterset = ProjectFilterSet(
@@ -156,7 +156,7 @@ class ProjectDetailView(StaffMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, today = self.request.user, dates.today()
         try:
-            project = selectors.projects_for(user, today=today).get(pk=kwargs["pk"])
+            project = selectors.projects_visible(user=user, today=today).get(pk=kwargs["pk"])
         except Project.DoesNotExist as exc:
             raise Http404 from exc
         milestones = list(project.milestones.all())
@@ -166,7 +166,7 @@ class ProjectDetailView(StaffMixin, TemplateView):
         )
         complaints = project.complaints.annotate(
             flagged=ExpressionWrapper(
-                selectors.complaint_flag_q(today), output_field=BooleanField()
+                selectors.complaint_flag_q(today=today), output_field=BooleanField()
             )
         )
         context.update(
@@ -178,11 +178,13 @@ class ProjectDetailView(StaffMixin, TemplateView):
             works_items=project.works_items.select_related("works_type"),
             funding_lines=project.funding_lines.all(),
             milestones=milestones,
-            timeline=selectors.timeline(project, milestones, today=today),
+            timeline=selectors.project_timeline(
+                project=project, milestones=milestones, today=today
+            ),
             reports=reports,
             complaints=complaints,
             flag_days=selectors.COMPLAINT_FLAG_DAYS,
-            strikes=selectors.strikes_of(project, user=user, today=today),
+            strikes=selectors.project_strikes(project=project, user=user, today=today),
             strike_levels=selectors.STRIKE_LEVELS,
             transitions=[
                 (s, Project.Status(s).label) for s in services.allowed_transitions(project)
@@ -383,7 +385,7 @@ class StrikesView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = dates.today()
-        rows = list(selectors.official_strikes(self.request.user, today=today)[:200])
+        rows = list(selectors.officials_with_strikes(user=self.request.user, today=today)[:200])
         personal = access.has_any_perm(self.request.user, access.PERSONAL)
         for row in rows:
             row["level_label"] = selectors.STRIKE_LEVELS[row["level"]]
@@ -409,7 +411,7 @@ class BattleMapView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, today = self.request.user, dates.today()
-        regions = list(selectors.battle_map_regions(user))
+        regions = list(selectors.battle_map_regions(user=user))
         region = None
         wanted = self.request.GET.get("region")
         if wanted:
@@ -424,7 +426,7 @@ class BattleMapView(StaffMixin, TemplateView):
         projects = []
         if region is not None:
             projects = list(
-                selectors.projects_for(user, today=today)
+                selectors.projects_visible(user=user, today=today)
                 .filter(estate__community__parent=region)
                 .order_by(*SORTS[sort], "pk")
             )

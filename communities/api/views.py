@@ -69,7 +69,7 @@ class RegionViewSet(ScopedReadOnlyViewSet):
 class EstateViewSet(RegistryViewSet):
     """Estates, with their building and dwelling counts and total floor area."""
 
-    queryset = estates_with_totals(Estate.objects.all())
+    queryset = estates_with_totals(estates=Estate.objects.all())
     serializer_class = serializers.EstateSerializer
     save_service = services.estate_save
     filterset_class = EstateFilterSet

@@ -40,9 +40,9 @@ class PointViewSet(ScopedModelViewSet):
     ordering_fields = ["found_at", "deadline", "priority", "updated_at"]
 
     def get_queryset(self):
-        return selectors.with_overdue_flag(
-            selectors.points_with_history(
-                super().get_queryset().select_related("estate", "category", "building")
+        return selectors.points_with_overdue_flag(
+            points=selectors.points_with_history(
+                points=super().get_queryset().select_related("estate", "category", "building")
             )
         )
 
@@ -102,8 +102,8 @@ class PatrolViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return selectors.patrol_with_visits(
-            super().get_queryset().select_related("estate", "worker")
+        return selectors.patrols_with_visits(
+            patrols=super().get_queryset().select_related("estate", "worker")
         )
 
     def perform_create(self, serializer):
@@ -132,5 +132,5 @@ class StatisticsViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         estate_ids = [int(v) for v in request.query_params.getlist("estate_id") if v.isdigit()]
-        stats = selectors.statistics(user=request.user, estate_ids=estate_ids or None)
+        stats = selectors.points_statistics(user=request.user, estate_ids=estate_ids or None)
         return Response(StatisticsSerializer(stats).data)

@@ -145,10 +145,10 @@ class ProjectSerializer(serializers.ModelSerializer):
         return data
 
     def validate_programme(self, programme):
-        from ..selectors import programmes_for
+        from ..selectors import programmes_visible
 
         request = self.context["request"]
-        if not programmes_for(request.user).filter(pk=programme.pk).exists():
+        if not programmes_visible(user=request.user).filter(pk=programme.pk).exists():
             raise serializers.ValidationError(_("No such programme."))
         return programme
 

@@ -29,7 +29,7 @@ class ProgrammeViewSet(ScopedReadOnlyViewSet):
     filterset_class = ProgrammeFilterSet
 
     def get_queryset(self):
-        return selectors.programmes_for(self.request.user).order_by("-year", "name", "pk")
+        return selectors.programmes_visible(user=self.request.user).order_by("-year", "name", "pk")
 
 
 class ProjectViewSet(ScopedModelViewSet):
@@ -40,7 +40,7 @@ class ProjectViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return (
-            selectors.with_figures(super().get_queryset())
+            selectors.projects_with_figures(projects=super().get_queryset())
             .prefetch_related(
                 Prefetch("works_items", WorksItem.objects.select_related("works_type")),
                 "funding_lines",

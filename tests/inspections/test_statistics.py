@@ -45,7 +45,7 @@ def dataset(tree):
 
 def test_alices_street_reports_its_own_figures(dataset, alice, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
-        stats = selectors.statistics(user=alice, today=TODAY)
+        stats = selectors.points_statistics(user=alice, today=TODAY)
     assert stats["totals"] == {
         "found": 10,
         "rectified": 6,
@@ -72,7 +72,7 @@ def test_alices_street_reports_its_own_figures(dataset, alice, django_assert_max
 
 def test_the_city_sees_each_subdistrict(dataset):
     admin = get_user_model().objects.create_superuser("root", password="x")
-    stats = selectors.statistics(user=admin, today=TODAY)
+    stats = selectors.points_statistics(user=admin, today=TODAY)
     by_street = {row["subdistrict"]: row for row in stats["subdistricts"]}
     assert by_street["枫林街道"]["found"] == 2 and by_street["枫林街道"][
         "demolished_area"
@@ -82,12 +82,15 @@ def test_the_city_sees_each_subdistrict(dataset):
 
 
 def test_the_next_street_sees_none_of_alices_points(dataset, charlie):
-    stats = selectors.statistics(user=charlie, today=TODAY)
+    stats = selectors.points_statistics(user=charlie, today=TODAY)
     assert [row["estate"] for row in stats["estates"]] == ["东安新村"]
     assert stats["totals"]["found"] == 2
 
 
 def test_the_overdue_count_moves_with_the_clock(dataset, alice):
     assert (
-        selectors.statistics(user=alice, today=TODAY + timedelta(days=1))["totals"]["overdue"] == 3
+        selectors.points_statistics(user=alice, today=TODAY + timedelta(days=1))["totals"][
+            "overdue"
+        ]
+        == 3
     )

@@ -236,15 +236,15 @@ def test_overall_progress_is_the_budget_weighted_mean_of_item_progress():
     WorksItemFactory(project=project, budget=Decimal("300000"), progress=100)
     WorksItemFactory(project=project, budget=Decimal("100000"), progress=20)
     # (300000×100 + 100000×20) / 400000 = 80, not the plain mean 60
-    assert selectors.project_figures(project).progress_pct == Decimal("80.0")
+    assert selectors.project_figures(project=project).progress_pct == Decimal("80.0")
 
 
 def test_progress_without_budgets_falls_back_to_the_plain_mean_and_is_zero_without_items():
     project = ProjectFactory()
-    assert selectors.project_figures(project).progress_pct == 0
+    assert selectors.project_figures(project=project).progress_pct == 0
     WorksItemFactory(project=project, budget=0, progress=30)
     WorksItemFactory(project=project, budget=0, progress=60)
-    assert selectors.project_figures(project).progress_pct == Decimal("45.0")
+    assert selectors.project_figures(project=project).progress_pct == Decimal("45.0")
 
 
 def test_a_progress_report_updates_items_and_stores_photos_without_metadata(alice):
@@ -345,7 +345,7 @@ def test_the_project_budget_is_the_sum_of_funding_lines_and_the_gap_is_shown():
         amount=Decimal("10000.00"),
         per_household=Decimal("208.33"),
     )
-    figures = selectors.project_figures(project)
+    figures = selectors.project_figures(project=project)
     assert figures.works_budget == Decimal("150000.00")
     assert figures.funding_total == Decimal("100000.00")
     assert figures.funding_gap == Decimal("-50000.00")
@@ -382,7 +382,7 @@ def test_overdue_means_planned_date_passed_and_unfinished_with_a_fixed_clock():
         planned_date=TODAY - datetime.timedelta(days=9),
         actual_date=TODAY - datetime.timedelta(days=2),
     )  # done late: a strike
-    figures = selectors.project_figures(project, today=TODAY)
+    figures = selectors.project_figures(project=project, today=TODAY)
     assert figures.overdue_count == 1
     assert figures.missed_count == 2
 
@@ -401,12 +401,14 @@ def test_strikes_accumulate_per_official_across_projects_and_escalate(alice, tre
         official_phone="1",
     )
     MilestoneFactory(project=other, planned_date=past)
-    rows = {r["official_name"]: r for r in selectors.official_strikes(alice, today=TODAY)}
+    rows = {
+        r["official_name"]: r for r in selectors.officials_with_strikes(user=alice, today=TODAY)
+    }
     assert rows["王建国"]["strikes"] == 2 and rows["王建国"]["projects"] == 2
     assert rows["王建国"]["level"] == 2 and rows["李明"]["level"] == 1
     MilestoneFactory(project=a, planned_date=past)
     MilestoneFactory(project=a, planned_date=past)
-    assert selectors.strikes_of(a, user=alice, today=TODAY)["level"] == 3
+    assert selectors.project_strikes(project=a, user=alice, today=TODAY)["level"] == 3
 
 
 def test_recording_strikes_twice_records_each_missed_milestone_once():
@@ -432,7 +434,7 @@ def test_open_complaints_older_than_the_limit_are_flagged():
         resolved_on=TODAY,
         reply="已处理",
     )
-    figures = selectors.project_figures(project, today=TODAY)
+    figures = selectors.project_figures(project=project, today=TODAY)
     assert figures.open_complaints == 2 and figures.flagged_complaints == 1
 
 
