@@ -1,5 +1,6 @@
 """Registry API. Scoping, role permissions, filters and pagination come from
-`renovation.api`; each viewset names only its queryset, serializer and filterset.
+`renovation.api`; each viewset names its queryset, serializer and filterset, and the registry
+service its writes go through (`save_service`, the same one the pages use).
 
 Regions: a caller sees the nodes of their memberships and everything below them. The nodes
 above (their district, their city) are not listed and read as 404; a top node's `parent` is

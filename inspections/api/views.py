@@ -1,3 +1,8 @@
+"""Inspections API: points (created here, moved only through their `transition` action),
+patrols, the category list and the statistics. Scoping, permissions, filters and pagination
+come from `renovation.api`; writes call `inspections.services`, whose ValidationError is a 400
+by field (renovation.drf)."""
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
