@@ -238,8 +238,9 @@ def question_delete(*, question: Question) -> None:
 
 
 # The lifecycle, draft → open → closed → publicity → decided: for each status, the one it is
-# reached from and what a person reads when the consultation stands elsewhere. `_step()` is the
-# only place a service changes a consultation's status; each step adds its own rules as a guard.
+# reached from and what a person reads when the consultation stands elsewhere. `_step()` moves a
+# consultation (each step adds its own rules as a guard); the periodic close is the one other
+# writer of the status, a claim-once UPDATE of the same open → closed step.
 TRANSITIONS: dict[str, tuple[str, str]] = {
     Status.OPEN: (Status.DRAFT, _("Only a draft can be opened; this consultation is %(s)s.")),
     Status.CLOSED: (
@@ -255,11 +256,6 @@ TRANSITIONS: dict[str, tuple[str, str]] = {
         _("Only a published consultation can be decided; this one is %(s)s."),
     ),
 }
-
-
-def allowed_next(status: str) -> tuple[str, ...]:
-    """The statuses a consultation in `status` may move to."""
-    return tuple(target for target, (source, _m) in TRANSITIONS.items() if source == status)
 
 
 def _step(
