@@ -44,7 +44,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages -i .venv >/dev/null
 
 stop-db:
-	-$(BIN)/python -c "import pgserver; pgserver.get_server('var/pgdata', cleanup_mode='stop')"
+	$(BIN)/python scripts/stop_db.py
 
 clean:
 	rm -rf $(VENV) var

@@ -7,6 +7,7 @@ from renovation import access
 class CommunitiesConfig(AppConfig):
     name = "communities"
     verbose_name = _("Communities")
+    nav_label = _("Registry")  # this app's section of the main menu
     # Main-menu entries: (label, url name, perm from renovation.access).
     nav = (
         (_("Estates"), "communities:estate-list", access.VIEW),
@@ -25,6 +26,7 @@ class CommunitiesConfig(AppConfig):
             count=Count("pk"), area=Sum("floor_area")
         )
         return {
+            "inline": True,  # one line above the work panels: the size of the user's area
             "estate_count": access.scope_queryset(user, Estate.objects.all()).count(),
             "household_count": households["count"],
             "total_area": households["area"] or 0,

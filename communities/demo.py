@@ -5,6 +5,7 @@ Everything random comes from `random.Random` seeded with a fixed string per esta
 on empty databases produce the same names, floors, areas and owners."""
 
 import io
+import os
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -319,6 +320,10 @@ def create_estate(spec: DemoEstate, community: Region) -> Estate:
             owners.append(Owner(household=household, name=name, phone=phone))
     Household.objects.bulk_create(households, batch_size=2000)
     Owner.objects.bulk_create(owners, batch_size=2000)
+    # Each record's "created" history row, so the first edit in the demo shows old → new.
+    for model, rows in ((Building, buildings), (Stairwell, stairwells), (Household, households)):
+        model.history.bulk_history_create(rows, batch_size=2000)
+    Owner.history.bulk_history_create(owners, batch_size=2000)
     return estate
 
 
@@ -377,6 +382,14 @@ def seed_demo(*, stdout) -> None:
 def has_data() -> bool:
     """Whether the registry holds anything (`seed_demo --if-empty` then leaves it alone)."""
     return Region.objects.exists()
+
+
+def site_url() -> str:
+    """Where `make run` serves the portal, for the links the demo prints: scripts/run.py sets
+    HOST and PORT (the port it found free) for the commands it runs."""
+    host = os.environ.get("HOST", "127.0.0.1")
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    return f"http://{host}:{os.environ.get('PORT', '8000')}"
 
 
 def staff_table() -> list[tuple[str, str, str, str]]:

@@ -11,6 +11,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -114,6 +115,9 @@ def estate_structure(*, estate: Estate, personal: bool) -> list[Building]:
             ]
             stairwell.floor_rows = sorted(rows, key=lambda r: -r.floor)
             stairwell.household_count = sum(len(r.households) for r in rows)
+            building.household_count = (
+                getattr(building, "household_count", 0) + stairwell.household_count
+            )
             for household in stairwell.households.all():
                 for owner in household.owners.all():
                     owner.display_name = owner.name if personal else access.mask_name(owner.name)
@@ -183,6 +187,9 @@ class HistoryEntry:
     kind: str
     label: str
     changes: list
+    # A change whose earlier values were never recorded (the object predates its history):
+    # `changes` then lists the values it was saved with, `old` None.
+    unrecorded: bool = False
 
     @property
     def who(self) -> str:
@@ -207,30 +214,48 @@ def _history_models():
 HISTORY_KINDS = ("estate", "building", "stairwell", "household", "owner")
 
 
+def _under(parent_field: str, current: QuerySet, recorded: QuerySet) -> Q:
+    """Records whose parent is one of `current` (the registry now) or of `recorded` (the
+    parent's own history). Both are needed: a parent created without a history row (bulk
+    loads, the demo city, data older than the history) still has children whose changes count,
+    and a parent deleted since lives on only in its history."""
+    return Q(**{f"{parent_field}__in": current.values("id")}) | Q(
+        **{f"{parent_field}__in": recorded.values("id")}
+    )
+
+
 def estate_history_querysets(*, estate: Estate, focus: tuple[str, int] | None = None) -> dict:
     """The history records of an estate and of everything under it, including rows deleted
     since (the historical tables keep their parent ids). `focus=("building", pk)` narrows them
     to one building, stairwell or household of the estate and what lies under it."""
     models = _history_models()
-    buildings = models["building"].objects.filter(estate_id=estate.pk)
-    stairwells = models["stairwell"].objects.filter(building_id__in=buildings.values("id"))
-    households = models["household"].objects.filter(stairwell_id__in=stairwells.values("id"))
+    kind, pk = focus if focus is not None else ("", None)
     estates = models["estate"].objects.filter(id=estate.pk)
-    if focus is not None:
-        kind, pk = focus
+    building_now = Building.objects.filter(estate_id=estate.pk)
+    buildings = models["building"].objects.filter(estate_id=estate.pk)
+    if kind == "building":
+        building_now, buildings = building_now.filter(id=pk), buildings.filter(id=pk)
+    stairwell_now = Stairwell.objects.filter(building__in=building_now.values("id"))
+    stairwells = models["stairwell"].objects.filter(_under("building_id", building_now, buildings))
+    if kind == "stairwell":
+        # Within the estate: a stairwell of another estate's building matches nothing.
+        stairwell_now = Stairwell.objects.filter(building__estate_id=estate.pk, id=pk)
+        stairwells = stairwells.filter(id=pk)
+    household_now = Household.objects.filter(stairwell__in=stairwell_now.values("id"))
+    households = models["household"].objects.filter(
+        _under("stairwell_id", stairwell_now, stairwells)
+    )
+    if kind == "household":
+        household_now = Household.objects.filter(stairwell__building__estate_id=estate.pk, id=pk)
+        households = households.filter(id=pk)
+    owners = models["owner"].objects.filter(_under("household_id", household_now, households))
+    if kind:
+        # The focus shows its own part and what lies under it, not what lies above.
         estates = estates.none()
-        if kind == "building":
-            buildings = buildings.filter(id=pk)
-            stairwells = stairwells.filter(building_id=pk)
-            households = households.filter(stairwell_id__in=stairwells.values("id"))
-        elif kind == "stairwell":
+        if kind in ("stairwell", "household"):
             buildings = buildings.none()
-            stairwells = stairwells.filter(id=pk)
-            households = households.filter(stairwell_id=pk)
-        elif kind == "household":
-            buildings, stairwells = buildings.none(), stairwells.none()
-            households = households.filter(id=pk)
-    owners = models["owner"].objects.filter(household_id__in=households.values("id"))
+        if kind == "household":
+            stairwells = stairwells.none()
     return {
         "estate": estates,
         "building": buildings,
@@ -254,6 +279,24 @@ def _display(record, field_name, value, *, personal: bool):
         if field_name == "phone":
             return access.mask_phone(str(value))
     return value
+
+
+def _saved_values(record, *, personal: bool) -> list[Change]:
+    """The values a record was saved with (its own fields, not its parent), for a change
+    whose earlier values were never recorded."""
+    values = []
+    for model_field in record.instance_type._meta.concrete_fields:
+        if model_field.primary_key or model_field.is_relation or not model_field.editable:
+            continue
+        value = getattr(record, model_field.attname)
+        values.append(
+            Change(
+                str(model_field.verbose_name),
+                None,
+                _display(record, model_field.name, value, personal=personal),
+            )
+        )
+    return values
 
 
 def _places(estate: Estate) -> dict:
@@ -350,6 +393,17 @@ def estate_history(
     for kind, record in latest:
         changes = []
         delta = deltas.get((kind, record.history_id))
+        if record.history_type == "~" and previous.get((kind, record.history_id)) is None:
+            entries.append(
+                HistoryEntry(
+                    record,
+                    kind,
+                    _label(kind, record, places, personal=personal),
+                    _saved_values(record, personal=personal),
+                    unrecorded=True,
+                )
+            )
+            continue
         for change in delta.changes if delta else ():
             model_field = record.instance_type._meta.get_field(change.field)
             show = (

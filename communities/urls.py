@@ -7,6 +7,7 @@ app_name = "communities"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="communities:estate-list"), name="index"),
     path("estates/", views.EstateListView.as_view(), name="estate-list"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("estates/new/", views.EstateCreateView.as_view(), name="estate-create"),
     path("estates/<int:pk>/", views.EstateDetailView.as_view(), name="estate-detail"),
     path("estates/<int:pk>/edit/", views.EstateUpdateView.as_view(), name="estate-update"),

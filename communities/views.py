@@ -9,9 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    FormView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
 
-from communities import forms, importing, selectors, services
+from communities import forms, importing, search, selectors, services
 from communities.models import Building, Estate, Household, Stairwell
 from renovation import access
 from renovation.views import PermRequiredMixin, ScopedMixin, ServiceFormMixin, StaffMixin
@@ -45,6 +52,19 @@ class EstateListView(StaffMixin, ListView):
         return context
 
 
+class SearchView(StaffMixin, TemplateView):
+    """The header's search box: dwellings, owners and estates in the user's scope."""
+
+    template_name = "communities/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("search", "").strip()[: search.MAX_QUERY]
+        context["search_query"] = query
+        context["results"] = search.registry_search(user=self.request.user, text=query)
+        return context
+
+
 class EstateDetailView(ScopedMixin, DetailView):
     model = Estate
     template_name = "communities/estate_detail.html"
@@ -56,13 +76,35 @@ class EstateDetailView(ScopedMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user, estate = self.request.user, self.object
         personal = access.sees_personal_data(user, estate.community)
+        buildings = selectors.estate_structure(estate=estate, personal=personal)
+        # The page folds per building; the one asked for (?building=, or the building of
+        # ?household=) comes open, with that dwelling marked.
+        open_building = _int(self.request.GET.get("building"))
+        focus_household = _int(self.request.GET.get("household"))
+        if focus_household and not open_building:
+            open_building = next(
+                (
+                    b.pk
+                    for b in buildings
+                    for s in b.stairwells.all()
+                    for h in s.households.all()
+                    if h.pk == focus_household
+                ),
+                None,
+            )
         context.update(
-            buildings=selectors.estate_structure(estate=estate, personal=personal),
+            buildings=buildings,
+            open_building=open_building,
+            focus_household=focus_household,
             totals=selectors.estate_totals(estate=estate),
             personal=personal,
             can_manage=access.has_perm(user, access.MANAGE, estate.community),
         )
         return context
+
+
+def _int(value) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 class EstateHistoryView(ScopedMixin, DetailView):
@@ -103,7 +145,15 @@ class RegistryFormMixin(ServiceFormMixin):
         return _("Saved: %(obj)s.") % {"obj": obj}
 
     def get_success_url(self):
-        return reverse("communities:estate-detail", args=[self.estate_of(self.object).pk])
+        url = reverse("communities:estate-detail", args=[self.estate_of(self.object).pk])
+        # Back on the estate page with the saved part's building open.
+        obj = self.object
+        if isinstance(obj, Household):
+            return f"{url}?household={obj.pk}#household-{obj.pk}"
+        building_id = getattr(obj, "building_id", None) or (
+            obj.pk if isinstance(obj, Building) else None
+        )
+        return f"{url}?building={building_id}#building-{building_id}" if building_id else url
 
     def estate_of(self, obj):
         return obj

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from communities import demo as registry_demo
 from communities.models import Estate, Household, Stairwell
 from consultations import links, services
 from consultations.ballots import answers_validate, ballot_cast
@@ -112,7 +113,7 @@ def seed_demo(*, stdout) -> None:
             _, token = links.access_link_issue(household=household, issued_by=creator, now=now)
             stdout.write(
                 f"  consultations: resident link for {household}: "
-                f"http://127.0.0.1:8000/consultations/r/{token}/"
+                f"{registry_demo.site_url()}/consultations/r/{token}/"
             )
 
     # 2. Willingness survey at 日晖二村: closed and in publicity.

@@ -204,7 +204,7 @@ def _question_results(c: Consultation, ballots: int) -> list[dict]:
     )
     results = []
     for q in questions:
-        entry = {"question": q, "type": q.type, "choices": []}
+        entry = {"question": q, "type": q.type, "choices": [], "ballots": ballots}
         if q.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
             for choice in q.choices.all():
                 n = choice_counts.get(choice.pk, 0)

@@ -7,6 +7,7 @@ from renovation import access
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Inspections")
+    nav_label = _("Inspections")  # this app's section of the main menu
     # Main-menu entries: (label, url name, perm from renovation.access).
     nav = (
         (_("Inspection points"), "inspections:point-list", access.VIEW),
@@ -18,10 +19,16 @@ class InspectionsConfig(AppConfig):
     home_panel = "inspections/_home_panel.html"
 
     def home_context(self, request) -> dict:
-        """The field report's figures over the user's scope (one aggregate query)."""
-        from inspections.selectors import points_totals
+        """The points whose deadline falls in the coming week, and the field report's figures
+        over the user's scope (three queries)."""
+        from inspections.selectors import points_due, points_totals
 
-        return {"totals": points_totals(user=request.user)}
+        due, due_count = points_due(user=request.user, days=7)
+        return {
+            "totals": points_totals(user=request.user),
+            "due_this_week": due,
+            "due_count": due_count,
+        }
 
     def ready(self):
         from celery.schedules import crontab

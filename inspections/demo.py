@@ -33,6 +33,9 @@ ESTATES = [
     ("迎宾小区", "admin"),
 ]
 
+# Who closes (销号) the points a user recorded: always a second person.
+CLOSERS = {"grid": "rihui6", "admin": "xietu"}
+
 # category, location, area m², responsible party, steps after "found", found days ago
 POINTS = [
     (
@@ -102,7 +105,9 @@ def seed_demo(*, stdout) -> None:
     categories = {c.code: c for c in Category.objects.all()}
     users = {
         u.username: u
-        for u in get_user_model().objects.filter(username__in=["grid", "xietu", "donghu", "admin"])
+        for u in get_user_model().objects.filter(
+            username__in=["grid", "rihui6", "xietu", "donghu", "admin"]
+        )
     }
     estates = {e.name: e for e in Estate.objects.filter(name__in=[name for name, _ in ESTATES])}
     today = dates.today()
@@ -110,7 +115,8 @@ def seed_demo(*, stdout) -> None:
     for index, (estate_name, username) in enumerate(ESTATES):
         estate = estates.get(estate_name)
         actor = users.get(username) or users.get("admin")
-        if estate is None or actor is None:
+        closer = users.get(CLOSERS.get(actor.username, "admin")) if actor else None
+        if estate is None or actor is None or closer is None:
             stdout.write(
                 f"  inspections: skipping {estate_name} (estate or user {username} missing)"
             )
@@ -162,7 +168,7 @@ def seed_demo(*, stdout) -> None:
                     extra["photos"] = [_photo(f"after-{estate.pk}-{n}-{target}.jpg", (90, 160, 90))]
                 services.point_transition(
                     point=point,
-                    actor=actor,
+                    actor=closer if target == S.CLOSED else actor,
                     to_status=target,
                     note=NOTES[target],
                     now=_at(day),

@@ -9,6 +9,7 @@ from communities.models import Building, Household
 from inspections.models import Patrol, Point, Status
 from inspections.selectors import categories_active, estates_for_inspection
 from renovation import access
+from renovation.uploads import KeepsUploadsMixin
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -35,7 +36,7 @@ class MultiplePhotoField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class PointForm(forms.Form):
+class PointForm(KeepsUploadsMixin, forms.Form):
     estate = forms.ModelChoiceField(queryset=None, label=_("Estate"))
     building = forms.ModelChoiceField(queryset=None, label=_("Building"), required=False)
     room_number = forms.CharField(
@@ -92,8 +93,7 @@ class PointForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, user=user, **kwargs)
         estates = estates_for_inspection(user=user)
         self.fields["estate"].queryset = estates
         self.fields["building"].queryset = access.scope_queryset(
@@ -147,16 +147,27 @@ class PointForm(forms.Form):
         return data
 
 
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(choices=Status.choices, label=_("Next step"))
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+# What each step asks for besides a note; everything else stays off its form. A deadline only
+# where one is set, a case number only when filing a case.
+STEP_FIELDS = {
+    Status.NOTICE_SERVED: ("deadline", "photos"),
+    Status.DEMOLITION_AGREED: ("deadline", "photos"),
+    Status.CASE_FILED: ("case_number", "photos"),
+    Status.OVERDUE: (),
+    Status.CLOSED: (),
+}
+DEFAULT_STEP_FIELDS = ("photos",)
+
+
+class TransitionForm(KeepsUploadsMixin, forms.Form):
+    """The form of one next step of a point (`to_status`), with only the fields it needs.
+    Photos of a failed try are kept (renovation.uploads)."""
+
+    to_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
     deadline = forms.DateField(
         label=_("Deadline"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("When serving a notice: empty means the category's default."),
     )
     case_number = forms.CharField(
         label=_("Case number"),
@@ -164,10 +175,50 @@ class TransitionForm(forms.Form):
         required=False,
         help_text=_("Required when filing a case."),
     )
-    photos = MultiplePhotoField(
-        label=_("Photos"),
-        help_text=_("An after photo is required for verification."),
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    photos = MultiplePhotoField(label=_("Photos"), help_text=_("Optional; several allowed."))
+
+    def __init__(self, *args, user, to_status=None, point=None, **kwargs):
+        data = args[0] if args else kwargs.get("data")
+        if to_status is None and data is not None:
+            to_status = data.get("to_status")
+        # Several step forms share one page: each gets its own element ids.
+        kwargs.setdefault("auto_id", f"id_{to_status}_%s" if to_status else "id_%s")
+        kwargs["initial"] = {**kwargs.get("initial", {}), "to_status": to_status}
+        super().__init__(*args, user=user, **kwargs)
+        self.to_status = to_status
+        wanted = {"to_status", "note", *STEP_FIELDS.get(to_status, DEFAULT_STEP_FIELDS)}
+        for name in list(self.fields):
+            if name.removeprefix("kept_") not in wanted:
+                del self.fields[name]
+        if "deadline" in self.fields and point is not None:
+            self.fields["deadline"].help_text = self._deadline_help(point)
+        if to_status == Status.VERIFIED:
+            self.fields["photos"].label = _("Photos after the rectification")
+            self.fields["photos"].help_text = _(
+                "At least one photo, taken after the rectification."
+            )
+        if to_status == Status.CASE_FILED:
+            self.fields["case_number"].required = True
+            self.fields["case_number"].error_messages["required"] = _(
+                "Filing a case needs its case number."
+            )
+
+    def _deadline_help(self, point):
+        from inspections.services import default_deadline
+
+        if self.to_status == Status.NOTICE_SERVED:
+            return _("Empty: the category's %(days)s days, until %(day)s.") % {
+                "days": point.category.default_deadline_days,
+                "day": default_deadline(category=point.category).isoformat(),
+            }
+        if point.deadline:
+            return _("Empty: the notice's deadline stays (%(day)s).") % {
+                "day": point.deadline.isoformat()
+            }
+        return ""
 
 
 class PatrolForm(forms.Form):

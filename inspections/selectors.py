@@ -1,7 +1,7 @@
 """What inspections *read*: scoped querysets for pages and API, and the statistics the field
 reports ("排查点位230处，已拆除43处，清除隐患15处"), computed in SQL."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -166,6 +166,23 @@ def points_totals(*, user, today: date | None = None) -> dict:
     today = today or dates.today()
     points = access.scope_queryset(user, Point.objects.all())
     return points.order_by().aggregate(**_figures(today=today))
+
+
+def points_due(*, user, days: int = 7, limit: int = 8, today: date | None = None):
+    """Points waiting on a deadline that falls within `days` from today (the soonest `limit`),
+    and how many there are: what needs chasing this week."""
+    today = today or dates.today()
+    due = (
+        access.scope_queryset(user, Point.objects.all())
+        .filter(status__in=DEADLINE_STATES, deadline__gte=today)
+        .filter(deadline__lt=today + timedelta(days=days))
+    )
+    soonest = list(
+        due.select_related("estate", "category", "building").order_by("deadline", "pk")[:limit]
+    )
+    for point in soonest:
+        point.days_left = (point.deadline - today).days
+    return soonest, due.count()
 
 
 def estates_for_inspection(*, user, perm: str = access.INSPECT) -> QuerySet:

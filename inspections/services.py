@@ -42,11 +42,37 @@ DEADLINE_STATES = (S.NOTICE_SERVED, S.DEMOLITION_AGREED)
 REMEDIED_STATES = (S.RECTIFIED_BY_PARTY, S.DEMOLISHED, S.ENFORCED, S.VERIFIED, S.CLOSED)
 # Escalation after a missed deadline, until the problem is removed.
 ESCALATED_STATES = (S.OVERDUE, S.INTERVIEWED, S.CASE_FILED)
+# The steps that record the rectification itself; closing (销号) needs a second person.
+RECTIFICATION_STATES = (S.RECTIFIED_BY_PARTY, S.DEMOLISHED, S.ENFORCED)
 
 
 def allowed_next(status: str) -> tuple[str, ...]:
     """The statuses a point in `status` may move to (the system's overdue step included)."""
     return TRANSITIONS.get(status, ())
+
+
+def rectification_step(steps: Iterable[Step]) -> Step | None:
+    """The latest step that recorded the rectification, among a point's steps (in order)."""
+    found = None
+    for step in steps:
+        if step.to_status in RECTIFICATION_STATES:
+            found = step
+    return found
+
+
+def close_refusal(*, steps: Iterable[Step], actor) -> str | None:
+    """Why `actor` may not close (销号) a point with these steps, or None: the closing is
+    checked by someone other than the person who recorded the rectification."""
+    rectified = rectification_step(steps)
+    if rectified is None or rectified.actor_id != getattr(actor, "pk", None):
+        return None
+    return _(
+        "You recorded the rectification (%(step)s, %(day)s), so someone else must close the "
+        "point: closing is checked by a second person."
+    ) % {
+        "step": S(rectified.to_status).label,
+        "day": dates.today(rectified.at).isoformat(),
+    }
 
 
 def default_deadline(*, category: Category, today: date | None = None) -> date:
@@ -198,7 +224,8 @@ def point_transition(
     - notice served: a deadline (default: the category's days from today), never in the past;
     - overdue: only once the deadline has passed;
     - case filed: the case number is required;
-    - verified: at least one "after" photo is required.
+    - verified: at least one "after" photo is required;
+    - closed (销号): by someone other than the person who recorded the rectification.
     """
     now = now or timezone.now()
     today = today or dates.today(now)
@@ -256,6 +283,10 @@ def point_transition(
             errors["case_number"] = [_("Filing a case needs its case number.")]
         if to_status != S.CASE_FILED and case_number:
             errors["case_number"] = [_("A case number is entered only when filing a case.")]
+        if to_status == S.CLOSED:
+            refusal = close_refusal(steps=locked.steps.order_by("at", "pk"), actor=actor)
+            if refusal:
+                errors["to_status"] = [refusal]
         if to_status == S.VERIFIED and not uploads:
             errors["photos"] = [
                 _("Verification needs at least one photo taken after the rectification.")

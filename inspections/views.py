@@ -15,7 +15,7 @@ from inspections import selectors, services
 from inspections.filtersets import PatrolFilterSet, PointFilterSet
 from inspections.forms import PatrolForm, PointForm, TransitionForm
 from inspections.models import Patrol, Point, Status
-from renovation import access, dates
+from renovation import access, confirm, dates
 from renovation.views import (
     PermRequiredMixin,
     ScopedMixin,
@@ -110,6 +110,11 @@ class PointCreateView(PermRequiredMixin, ServiceFormMixin, FormView):
             photos=data.get("photos") or [],
             patrol=data.get("patrol"),
         )
+        form.discard_kept()  # the photos kept from a failed try are saved for good now
+
+    def form_invalid(self, form):
+        form.keep_uploads()  # the photos survive the error
+        return super().form_invalid(form)
 
     def get_success_message(self, result):
         return _("Point recorded: %(point)s.") % {"point": self.point}
@@ -130,44 +135,103 @@ class PointDetailView(ScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        point = self.object
-        can_inspect = access.has_perm(self.request.user, access.INSPECT, point)
+        point, user = self.object, self.request.user
+        can_inspect = access.has_perm(user, access.INSPECT, point)
         context["can_inspect"] = can_inspect
         steps = next_steps(point) if can_inspect else []
-        targets = {status for status, _label in steps}
+        if any(status == Status.CLOSED for status, _label in steps):
+            refusal = services.close_refusal(steps=point.steps.all(), actor=user)
+            if refusal:
+                steps = [(status, label) for status, label in steps if status != Status.CLOSED]
+                context["close_refusal"] = refusal
+        # One form per next step, asking only for what that step needs; a failed try (`form`)
+        # comes back in its place with the user's input, its errors and its kept photos.
+        failed = kwargs.get("form")
+        step_forms = []
+        for status, label in steps:
+            if failed is not None and failed.to_status == status:
+                form = failed
+            else:
+                form = TransitionForm(to_status=status, user=user, point=point)
+            step_forms.append((status, label, form))
+        context["step_forms"] = step_forms
         context["next_steps"] = steps
-        context["asks_deadline"] = bool(targets & {Status.NOTICE_SERVED, Status.DEMOLITION_AGREED})
-        context["asks_case_number"] = Status.CASE_FILED in targets
-        context.setdefault("form", TransitionForm())
+        context["form"] = failed
+        context["failed_elsewhere"] = failed is not None and failed.to_status not in dict(steps)
         context["is_overdue"] = services.is_overdue(point)
         return context
+
+
+def _closing_confirmation(request, point):
+    rectified = services.rectification_step(point.steps.select_related("actor"))
+    consequences = [
+        _(
+            "The point “%(point)s” at %(estate)s is closed (销号): no further step can be "
+            "recorded on it. Nothing is deleted; its steps and photos stay."
+        )
+        % {"point": f"{point.category} · {point.location}", "estate": point.estate},
+    ]
+    if rectified is not None:
+        who = rectified.actor.get_full_name() or rectified.actor.get_username()
+        consequences.append(
+            _("The rectification was recorded by %(who)s on %(day)s (%(step)s).")
+            % {
+                "who": who,
+                "day": dates.today(rectified.at).isoformat(),
+                "step": rectified.get_to_status_display(),
+            }
+        )
+    consequences += [
+        _("The closing is recorded in your name, %(you)s, with today's date.")
+        % {"you": request.user.get_full_name() or request.user.get_username()},
+        _("It cannot be undone: if the problem comes back, record it as a new point."),
+    ]
+    return confirm.confirmation(
+        request,
+        title=_("Close this point (销号)?"),
+        consequences=consequences,
+        confirm_label=_("Yes, close the point (销号)"),
+        cancel_url=reverse("inspections:point-detail", args=[point.pk]),
+    )
 
 
 @staff_view
 @require_POST
 def point_transition_view(request, pk):
-    point = access.scoped_get_or_404(request.user, Point.objects.all(), access.INSPECT, pk=pk)
-    form = TransitionForm(request.POST, request.FILES)
+    point = access.scoped_get_or_404(
+        request.user, Point.objects.select_related("estate", "category"), access.INSPECT, pk=pk
+    )
+    form = TransitionForm(request.POST, request.FILES, user=request.user, point=point)
     if form.is_valid():
         data = form.cleaned_data
+        closing = data["to_status"] == Status.CLOSED
+        if (
+            closing
+            and Status.CLOSED in services.allowed_next(point.status)
+            and not services.close_refusal(steps=point.steps.all(), actor=request.user)
+            and not confirm.is_confirmed(request)
+        ):
+            return _closing_confirmation(request, point)
         try:
             step = services.point_transition(
                 point=point,
                 actor=request.user,
                 to_status=data["to_status"],
-                note=data["note"],
-                photos=data["photos"],
-                deadline=data["deadline"],
-                case_number=data["case_number"],
+                note=data.get("note", ""),
+                photos=data.get("photos", []),
+                deadline=data.get("deadline"),
+                case_number=data.get("case_number", ""),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            form.discard_kept()
             messages.success(
                 request,
                 _("Point moved to “%(status)s”.") % {"status": step.get_to_status_display()},
             )
             return redirect("inspections:point-detail", pk=point.pk)
+    form.keep_uploads()  # the photos survive the error
     view = PointDetailView()
     view.setup(request, pk=pk)
     view.object = view.get_object()

@@ -7,6 +7,7 @@ from renovation import access
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
+    nav_label = _("Projects")  # this app's section of the main menu
     # Main-menu entries: (label, url name, perm from renovation.access).
     nav = (
         (_("Programmes"), "projects:overview", access.VIEW),

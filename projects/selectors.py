@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -339,8 +340,8 @@ def project_timeline(
 
 
 def projects_summary(*, user, today: datetime.date | None = None) -> dict:
-    """The home-page panel: project counts in the user's scope and the most overdue ones
-    (two queries)."""
+    """The home-page panel: project counts in the user's scope and the most overdue ones with
+    their overdue milestones (three queries)."""
     today = today or dates.today()
     scoped = access.scope_queryset(user, Project.objects.all())
     counts = scoped.aggregate(
@@ -352,6 +353,18 @@ def projects_summary(*, user, today: datetime.date | None = None) -> dict:
     most_overdue = list(
         projects_with_figures(projects=scoped, today=today)
         .filter(overdue_count__gt=0)
-        .order_by("-overdue_count", "estate__name")[:5]
+        .order_by("-overdue_count", "estate__name")
+        .prefetch_related(
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.filter(overdue_q(today=today)).order_by(
+                    "planned_date", "pk"
+                ),
+                to_attr="overdue_milestones",
+            )
+        )[:5]
     )
-    return {"project_counts": counts, "overdue_projects": most_overdue}
+    for project in most_overdue:
+        for milestone in project.overdue_milestones:
+            milestone.days_overdue = (today - milestone.planned_date).days
+    return {"project_counts": counts, "overdue_projects": most_overdue, "today": today}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from renovation import access, dates
+from renovation import access, confirm, dates
 from renovation.views import PermRequiredMixin, ServiceFormMixin, StaffMixin
 
 from . import selectors, services
@@ -332,6 +332,17 @@ class TransitionView(ProjectPartMixin, FormView):
     title = gettext_lazy("Change status")
     template_name = "projects/transition.html"
 
+    def form_valid(self, form):
+        to_status = form.cleaned_data["to_status"]
+        if (
+            to_status == Project.Status.SUSPENDED
+            and to_status in services.allowed_transitions(self.project)
+            and form.cleaned_data["reason"].strip()
+            and not confirm.is_confirmed(self.request)
+        ):
+            return self.confirm_suspension(form.cleaned_data["reason"].strip())
+        return super().form_valid(form)
+
     def save(self, form):
         return services.project_transition(
             project=self.project,
@@ -342,6 +353,35 @@ class TransitionView(ProjectPartMixin, FormView):
 
     def get_success_message(self, project):
         return _("The project is now “%(status)s”.") % {"status": project.get_status_display()}
+
+    def confirm_suspension(self, reason):
+        project = self.project
+        unfinished = project.milestones.filter(actual_date__isnull=True).count()
+        current = project.get_status_display()
+        return confirm.confirmation(
+            self.request,
+            title=_("Suspend the project at %(estate)s?") % {"estate": project.estate},
+            consequences=[
+                _(
+                    "The project stops: its status changes from “%(current)s” to “%(suspended)s”, "
+                    "with the reason “%(reason)s”, on its page, in the lists and on the battle map."
+                )
+                % {
+                    "current": current,
+                    "suspended": Project.Status.SUSPENDED.label,
+                    "reason": reason,
+                },
+                _(
+                    "Its %(n)s unfinished milestones keep their dates: one that passes while the "
+                    "project is suspended still counts as a strike against %(official)s."
+                )
+                % {"n": unfinished, "official": project.official_name},
+                _("It can later resume only to “%(current)s”, by changing the status again.")
+                % {"current": current},
+            ],
+            confirm_label=_("Suspend the project"),
+            cancel_url=reverse("projects:detail", args=[project.pk]),
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "allowed": services.allowed_transitions(self.project)}

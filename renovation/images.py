@@ -59,7 +59,10 @@ def _to_degrees(value, ref) -> Decimal:
 
 
 def read_gps(upload) -> tuple[Decimal, Decimal] | None:
-    """(latitude, longitude) from the photo's EXIF, when the phone recorded them."""
+    """(latitude, longitude) from the photo's EXIF, when the phone recorded them. A photo kept
+    across a form error (`renovation.uploads`) lost its EXIF when stored and brings them along."""
+    if getattr(upload, "kept_gps", None):
+        return upload.kept_gps
     try:
         upload.seek(0)
         with Image.open(upload) as image:

@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from renovation import access
+from renovation import access, uploads
 
 
 class StaffMixin(LoginRequiredMixin):
@@ -75,7 +76,7 @@ class ServiceFormMixin:
         return redirect(self.get_success_url())
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class HomeView(StaffMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -102,3 +103,15 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@staff_view
+def kept_upload_view(request):
+    """The thumbnail of a photo kept across a form error, to the user who took it only."""
+    try:
+        handle, content_type = uploads.open_kept(request.GET.get("t", ""), user=request.user)
+    except ValidationError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=600"
+    return response

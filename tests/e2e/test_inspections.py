@@ -51,6 +51,9 @@ def test_a_grid_worker_records_a_point_with_a_photo_on_a_phone(
     assert (str(point.latitude), str(point.longitude)) == ("31.192500", "121.451300")
     assert point.photos.count() == 1 and point.found_by.username == "gridworker"
     assert page.locator(".photos img").count() == 1
+    # The photo loads lazily: bring it into view and wait for it before measuring it.
+    page.locator(".photos img").scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.photos img').complete")
     assert page.evaluate("document.querySelector('.photos img').naturalWidth") == 64
 
     page.goto(f"{live_server.url}/inspections/")

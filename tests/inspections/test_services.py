@@ -300,7 +300,7 @@ def test_the_dwelling_fills_in_its_building(tree, bob):
     assert point.building == stairwell.building and point.area == Decimal("12.50")
 
 
-def test_the_whole_path_through_escalation_keeps_every_step(tree, alice):
+def test_the_whole_path_through_escalation_keeps_every_step(tree, alice, bob):
     point = services.point_create(
         actor=alice,
         estate=tree.estate_a,
@@ -322,8 +322,14 @@ def test_the_whole_path_through_escalation_keeps_every_step(tree, alice):
         (S.VERIFIED, {"photos": [jpeg()]}),
         (S.CLOSED, {}),
     ]:
+        # Closing is checked by a second person (bob), not by alice who recorded the removal.
         services.point_transition(
-            point=point, actor=alice, to_status=target, today=day, now=NOW, **extra
+            point=point,
+            actor=bob if target == S.CLOSED else alice,
+            to_status=target,
+            today=day,
+            now=NOW,
+            **extra,
         )
     assert list(point.steps.values_list("to_status", flat=True)) == [
         S.FOUND,
@@ -355,3 +361,54 @@ def test_patrols_record_rechecked_points_of_their_estate_only(tree, bob):
     assert sorted(patrol.visits.values_list("point_id", "finding")) == sorted(
         [(mine.pk, "rechecked"), (found.pk, "found")]
     )
+
+
+# ---- two people close a point ----------------------------------------------------------------
+
+
+def rectified_and_verified_by(user, estate):
+    point = point_in(S.NOTICE_SERVED, estate, user)
+    point.deadline = TODAY + timedelta(days=3)
+    point.save()
+    services.point_transition(
+        point=point, actor=user, to_status=S.RECTIFIED_BY_PARTY, today=TODAY, now=NOW
+    )
+    services.point_transition(
+        point=point, actor=user, to_status=S.VERIFIED, photos=[jpeg()], today=TODAY, now=NOW
+    )
+    return point
+
+
+def test_the_person_who_recorded_the_rectification_cannot_also_close_the_point(tree, bob):
+    point = rectified_and_verified_by(bob, tree.estate_a)
+    with pytest.raises(ValidationError) as refused:
+        services.point_transition(point=point, actor=bob, to_status=S.CLOSED, today=TODAY, now=NOW)
+    message = refused.value.message_dict["to_status"][0]
+    assert "You recorded the rectification" in message and "someone else" in message
+    point.refresh_from_db()
+    assert point.status == S.VERIFIED
+    assert not point.steps.filter(to_status=S.CLOSED).exists()
+
+
+def test_a_colleague_closes_the_point_the_grid_worker_rectified(tree, alice, bob):
+    point = rectified_and_verified_by(bob, tree.estate_a)
+    step = services.point_transition(
+        point=point, actor=alice, to_status=S.CLOSED, note="销号", today=TODAY, now=NOW
+    )
+    assert step.actor == alice and point.status == S.CLOSED
+
+
+def test_the_rule_follows_whoever_recorded_the_latest_rectification(tree, alice, bob):
+    point = point_in(S.DEMOLITION_AGREED, tree.estate_a, alice)
+    services.point_transition(
+        point=point, actor=alice, to_status=S.DEMOLISHED, today=TODAY, now=NOW
+    )
+    services.point_transition(
+        point=point, actor=bob, to_status=S.VERIFIED, photos=[jpeg()], today=TODAY, now=NOW
+    )
+    with pytest.raises(ValidationError):
+        services.point_transition(
+            point=point, actor=alice, to_status=S.CLOSED, today=TODAY, now=NOW
+        )
+    services.point_transition(point=point, actor=bob, to_status=S.CLOSED, today=TODAY, now=NOW)
+    assert point.status == S.CLOSED

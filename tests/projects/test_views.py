@@ -65,7 +65,7 @@ def page(client, user, url, **params):
 def test_the_project_detail_shows_works_funding_gap_timeline_and_flags(client, alice, alices):
     body = page(client, alice, reverse("projects:detail", args=[alices.pk])).content.decode()
     assert "80.0%" in body  # budget-weighted progress
-    assert "少 ¥50000.00" in body  # funding falls short of the works budget by ¥50,000
+    assert "少 ¥50,000.00" in body  # funding falls short of the works budget by ¥50,000
     assert "gantt-bar overdue" in body
     assert 'class="flagged"' in body
 

@@ -36,9 +36,6 @@ PUBLIC = {
     "drf_spectacular.views.SpectacularSwaggerView": "the API docs page, no data",
     "drf_spectacular.views.SpectacularRedocView": "the API docs page, no data",
     "rest_framework.routers.APIRootView": "the API root: links to the endpoints, no data",
-    "renovation.views.HomeView": "login required; each panel comes from its app's "
-    "AppConfig.home_context(), which reads through renovation.access (the home page is being "
-    "reworked: put it on StaffMixin then and drop this entry)",
     "communities.views.ExportView": "login required; rows from "
     "communities.selectors.registry_export_rows(user=...), scoped (the import/export pages are "
     "being rewritten: put it on StaffMixin then and drop this entry)",

@@ -7,7 +7,6 @@ order. The registry also offers the flush, the scale-up for benchmarks and the d
 
 import importlib
 import importlib.util
-import os
 import time
 import traceback
 
@@ -101,9 +100,7 @@ class Command(BaseCommand):
         header = ("username", "password", "role", "region")
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
         line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
-        # scripts/run.py serves on $HOST:$PORT.
-        site = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-        self.stdout.write(f"\nDemo logins ({site}/accounts/login/):")
+        self.stdout.write(f"\nDemo logins ({registry.site_url()}/accounts/login/):")
         self.stdout.write(line)
         for i, row in enumerate([header, *rows]):
             cells = [
