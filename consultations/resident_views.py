@@ -6,6 +6,7 @@ or re-issuing the link ends the session at the next request.
 Guessing links is rate-limited per client address without ever refusing a valid link (a whole
 estate's phones may reach the portal from one address, behind a proxy or carrier NAT)."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -96,8 +97,20 @@ def resident_home(request):
             "voted": selectors.consultations_voted(
                 household=household, consultations=consultations
             ),
+            "more": _resident_links(household),
         },
     )
+
+
+def _resident_links(household) -> list[tuple[str, str]]:
+    """Other apps' pages for this dwelling: AppConfig.resident_links(household) -> [(label,
+    url)], so consultations need not know them (e.g. the elevator share)."""
+    found = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "resident_links", None)
+        if callable(provider):
+            found.extend(provider(household))
+    return found
 
 
 def resident_consultation(request, pk):

@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "projects.models.Project.Status",
         "ConsultationStatusEnum": "consultations.models.Consultation.Status",
         "InspectionStatusEnum": "inspections.models.Status",
+        "RetrofitStatusEnum": "elevators.models.Retrofit.Status",
     },
 }
 
