@@ -24,11 +24,12 @@ from communities.models import Household, Stairwell
 from consultations import services as consultation_services
 from consultations.models import Consultation
 from elevators import services, share_services
-from elevators.catalogue import POLICIES, SCHEMES
+from elevators.catalogue import POLICIES, SCHEMES, seed_catalogue
 from elevators.models import (
     CostLine,
     Payment,
     Retrofit,
+    SchemeFloor,
     Share,
     ShareVersion,
     SharingScheme,
@@ -207,6 +208,8 @@ def seed_demo(*, stdout) -> None:
     if Retrofit.objects.exists():
         stdout.write("  elevators: retrofits exist already; skipped.")
         return
+    # The shipped policies and schemes (migration 0002), in case they were emptied since.
+    seed_catalogue(SubsidyPolicy, SharingScheme, SchemeFloor)
     today = timezone.localdate()
     now = timezone.now()
     admin = _user("admin")
@@ -421,7 +424,14 @@ def seed_demo(*, stdout) -> None:
             admin,
             [(S.CONSENT_REACHED, decided, ""), (S.DESIGN, decided + timedelta(days=5), "")],
         )
-        services.retrofit_update(user=admin, retrofit=r, data={"due_on": today - timedelta(days=3)})
+        services.retrofit_update(
+            user=admin,
+            retrofit=r,
+            data={
+                "due_on": today - timedelta(days=3),
+                "payment_due_on": today + timedelta(days=90),
+            },
+        )
         stdout.write(f"  elevators: {r} (design, overdue)")
 
     stairwell = _stairwell("市委家属院小区", "2", "1", stdout)

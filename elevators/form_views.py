@@ -137,7 +137,18 @@ class ConsentStartView(RetrofitFormView):
         return {**super().get_form_kwargs(), "retrofit": self.retrofit}
 
     def get_initial(self):
-        return {"description": services.consent_description(self.retrofit), "publicity_days": 7}
+        from datetime import datetime, time, timedelta
+
+        from django.utils import timezone
+
+        start = timezone.make_aware(datetime.combine(local_today() + timedelta(days=1), time(8)))
+        return {
+            "title": services.consent_title(self.retrofit),
+            "description": services.consent_description(self.retrofit),
+            "opens_at": start,
+            "closes_at": start + timedelta(days=14, hours=12),
+            "publicity_days": 7,
+        }
 
     def call(self, form):
         data = form.cleaned_data
@@ -307,7 +318,15 @@ class PlanView(DwellingFormMixin, RetrofitFormView):
         return {**super().get_form_kwargs(), "instance": instance}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.household(), **kwargs)
+        household = self.household()
+        share = share_services.current_share(self.retrofit, household)
+        subject = str(household)
+        if share is not None:
+            subject = _("%(dwelling)s · share ¥%(amount)s") % {
+                "dwelling": household,
+                "amount": share.amount,
+            }
+        return super().get_context_data(subject=subject, **kwargs)
 
     def call(self, form):
         share_services.plan_save(

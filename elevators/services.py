@@ -27,7 +27,11 @@ from elevators.models import (
     SubsidyPolicy,
 )
 from elevators.models.retrofits import PAST_CONSENT
-from elevators.share_services import check_not_future, share_table_follow
+from elevators.share_services import (
+    check_not_future,
+    schedules_follow_due_date,
+    share_table_follow,
+)
 from elevators.shared import today as local_today
 from elevators.sharing import from_fen, subsidy_fen, to_fen
 from renovation import access
@@ -446,6 +450,7 @@ def retrofit_update(*, user, retrofit: Retrofit, data: dict) -> Retrofit:
         retrofit = _locked(retrofit)
         before = (retrofit.cost, retrofit.subsidy, retrofit.scheme_id)
         old_scheme, old_subsidy = retrofit.scheme, retrofit.subsidy
+        old_due = retrofit.payment_due_on
         offered_schemes = schemes_offered(user)
         for name, value in data.items():
             setattr(retrofit, name, value)
@@ -481,6 +486,8 @@ def retrofit_update(*, user, retrofit: Retrofit, data: dict) -> Retrofit:
         _money_changed(
             retrofit, before, actor=user, on=local_today(), reason_kind=kind, reason=reason
         )
+        if retrofit.payment_due_on != old_due:
+            schedules_follow_due_date(retrofit)
     return retrofit
 
 
@@ -523,6 +530,10 @@ def _check_consultation(retrofit: Retrofit, consultation: Consultation) -> None:
                 % {"why": "; ".join(str(e) for e in errors)}
             }
         )
+
+
+def consent_title(retrofit: Retrofit) -> str:
+    return _("Elevator for %(s)s: owners' consent") % {"s": retrofit.stairwell}
 
 
 def consent_description(retrofit: Retrofit) -> str:
@@ -569,7 +580,7 @@ def retrofit_consent_start(
                 estate=stairwell.building.estate,
                 building=stairwell.building,
                 stairwell=stairwell,
-                title=title.strip() or _("Elevator for %(s)s: owners' consent") % {"s": stairwell},
+                title=title.strip() or consent_title(retrofit),
                 kind=Consultation.Kind.DECISION,
                 decision_rule=Consultation.Rule.MAJOR,
                 require_no_objection=retrofit.scheme.require_no_objection,

@@ -342,6 +342,20 @@ def _schedules_create(retrofit: Retrofit, version: ShareVersion, shares: list[Sh
     )
 
 
+def schedules_follow_due_date(retrofit: Retrofit) -> None:
+    """The due date for dwellings without a plan moved: rewrite their rows in the current
+    table (the shares themselves do not change, so no new version)."""
+    version = retrofit.versions.filter(is_current=True).first()
+    if version is None:
+        return
+    planned = retrofit.plans.values("household_id")
+    shares = list(version.shares.filter(kind=Kind.PAYING).exclude(household_id__in=planned))
+    Instalment.objects.filter(share__in=shares).delete()
+    Instalment.objects.bulk_create(
+        row for share in shares for row in _instalments(retrofit, version, share, None)
+    )
+
+
 def current_share(retrofit: Retrofit, household: Household) -> Share | None:
     return (
         Share.objects.filter(

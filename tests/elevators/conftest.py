@@ -23,6 +23,16 @@ def english():
 
 
 @pytest.fixture
+def catalogue(db):
+    """The shipped policies and schemes (migration 0002; a transactional test may have emptied
+    the reused test database since)."""
+    from elevators.catalogue import seed_catalogue
+    from elevators.models import SchemeFloor, SharingScheme, SubsidyPolicy
+
+    seed_catalogue(SubsidyPolicy, SharingScheme, SchemeFloor)
+
+
+@pytest.fixture
 def stairwell(tree):
     return make_stairwell(tree.estate_a, floors=7, per_floor=2)
 

@@ -159,7 +159,9 @@ def test_a_scheme_is_kept_at_a_node_the_user_manages(alice, charlie, tree):
         )
 
 
-def test_shipped_schemes_and_policies_are_offered_everywhere_but_edited_by_superusers(charlie):
+def test_shipped_schemes_and_policies_are_offered_everywhere_but_edited_by_superusers(
+    charlie, catalogue
+):
     shipped = SharingScheme.objects.get(name="七层 楼层系数（一、二层不分摊）")
     assert shipped.coefficient_list == ["0", "0", "0.7", "0.8", "0.9", "1", "1.1"]
     assert shipped in services.schemes_offered(charlie)

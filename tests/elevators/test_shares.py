@@ -374,3 +374,20 @@ def test_the_share_table_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(few):
         table = selectors.share_table(big, personal=True)
     assert len(table.rows) == 28
+
+
+def test_moving_the_due_date_moves_the_rows_of_dwellings_without_a_plan(alice, retrofit, stairwell):
+    planned = room(stairwell, "701")
+    share_services.plan_save(
+        retrofit=retrofit,
+        household=planned,
+        down_payment=D("0"),
+        months=2,
+        first_due_on=timezone.localdate(),
+    )
+    later = timezone.localdate() + timedelta(days=60)
+    services.retrofit_update(user=alice, retrofit=retrofit, data={"payment_due_on": later})
+    rows = Instalment.objects.filter(share__version__is_current=True)
+    assert set(rows.exclude(share__household=planned).values_list("due_on", flat=True)) == {later}
+    assert rows.filter(share__household=planned).count() == 2
+    assert retrofit.versions.count() == 1
