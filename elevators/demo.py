@@ -23,7 +23,7 @@ from django.utils import timezone
 from communities.models import Household, Stairwell
 from consultations import services as consultation_services
 from consultations.models import Consultation
-from elevators import services, share_services
+from elevators import cost_services, payment_services, services, share_services
 from elevators.catalogue import POLICIES, SCHEMES, seed_catalogue
 from elevators.models import (
     CostLine,
@@ -106,7 +106,7 @@ def _create(user, stairwell, *, scheme, policy, total, on, builder="", note=""):
     for i, (kind, description, part) in enumerate(COSTS):
         amount = left if i == len(COSTS) - 1 else (total * part).quantize(D("1"))
         left -= amount
-        services.cost_line_save(
+        cost_services.cost_line_save(
             retrofit=retrofit,
             line=CostLine(kind=kind, description=description, amount=amount),
             actor=user,
@@ -182,7 +182,7 @@ def _plans_and_payments(retrofit, *, first_due, months, rate, today, behind=()):
         version__retrofit=retrofit, version__is_current=True, kind=Share.Kind.PAYING
     ).select_related("household")
     for share in shares:
-        share_services.plan_save(
+        payment_services.plan_save(
             retrofit=retrofit,
             household=share.household,
             down_payment=D("0"),
@@ -194,7 +194,7 @@ def _plans_and_payments(retrofit, *, first_due, months, rate, today, behind=()):
     for share in shares:
         stop = add_months(today, -3) if share.household.room_number in behind else today
         for row in share.schedule.filter(due_on__lt=stop).order_by("number"):
-            share_services.payment_record(
+            payment_services.payment_record(
                 retrofit=retrofit,
                 household=share.household,
                 amount=row.principal + row.interest,
@@ -279,7 +279,9 @@ def seed_demo(*, stdout) -> None:
                 (S.INSPECTED, today - timedelta(days=75), "特种设备检验合格。"),
             ],
         )
-        services.final_cost_set(retrofit=r, final_cost=D("638400"), actor=donghu, note="结算审定。")
+        cost_services.final_cost_set(
+            retrofit=r, final_cost=D("638400"), actor=donghu, note="结算审定。"
+        )
         r = _walk(r, donghu, [(S.IN_SERVICE, today - timedelta(days=70), "投入使用，刷卡乘梯。")])
         services.retrofit_update(
             user=donghu,

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from communities.models import Household
-from elevators import forms, services, share_services
+from elevators import (
+    cost_services,
+    forms,
+    payment_services,
+    scheme_services,
+    services,
+    share_services,
+)
 from elevators.models import (
     CostLine,
     Decline,
@@ -188,7 +195,9 @@ class CostLineView(RetrofitFormView):
         }
 
     def call(self, form):
-        services.cost_line_save(retrofit=self.retrofit, line=form.instance, actor=self.request.user)
+        cost_services.cost_line_save(
+            retrofit=self.retrofit, line=form.instance, actor=self.request.user
+        )
 
 
 class CostLineDeleteView(RetrofitFormView):
@@ -198,7 +207,7 @@ class CostLineDeleteView(RetrofitFormView):
     def post(self, request, *args, **kwargs):
         line = get_object_or_404(CostLine, retrofit=self.retrofit, pk=kwargs["item"])
         try:
-            services.cost_line_delete(line=line, actor=request.user)
+            cost_services.cost_line_delete(line=line, actor=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -216,7 +225,7 @@ class FinalCostView(RetrofitFormView):
         return {"final_cost": self.retrofit.final_cost}
 
     def call(self, form):
-        services.final_cost_set(
+        cost_services.final_cost_set(
             retrofit=self.retrofit, actor=self.request.user, **form.cleaned_data
         )
 
@@ -319,7 +328,7 @@ class PlanView(DwellingFormMixin, RetrofitFormView):
 
     def get_context_data(self, **kwargs):
         household = self.household()
-        share = share_services.current_share(self.retrofit, household)
+        share = payment_services.current_share(self.retrofit, household)
         subject = str(household)
         if share is not None:
             subject = _("%(dwelling)s · share ¥%(amount)s") % {
@@ -329,7 +338,7 @@ class PlanView(DwellingFormMixin, RetrofitFormView):
         return super().get_context_data(subject=subject, **kwargs)
 
     def call(self, form):
-        share_services.plan_save(
+        payment_services.plan_save(
             retrofit=self.retrofit, household=self.household(), **form.cleaned_data
         )
 
@@ -348,7 +357,7 @@ class PaymentView(RetrofitFormView):
         return {"paid_on": local_today(), "household": household if household.isdigit() else None}
 
     def call(self, form):
-        self.payment = share_services.payment_record(
+        self.payment = payment_services.payment_record(
             retrofit=self.retrofit, actor=self.request.user, **form.cleaned_data
         )
 
@@ -368,9 +377,9 @@ class ReferenceFormView(PermRequiredMixin, ServiceFormView):
         self.object = None
         if request.user.is_authenticated and "pk" in kwargs:
             self.object = get_object_or_404(
-                services.offered(request.user, self.model.objects.all()), pk=kwargs["pk"]
+                scheme_services.offered(request.user, self.model.objects.all()), pk=kwargs["pk"]
             )
-            if not services.may_edit_reference(request.user, self.object):
+            if not scheme_services.may_edit_reference(request.user, self.object):
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -378,7 +387,7 @@ class ReferenceFormView(PermRequiredMixin, ServiceFormView):
         copy = self.request.GET.get("copy", "")
         if self.object is None and copy.isdigit():
             return get_object_or_404(
-                services.offered(self.request.user, self.model.objects.all()), pk=copy
+                scheme_services.offered(self.request.user, self.model.objects.all()), pk=copy
             )
         return None
 
@@ -406,7 +415,7 @@ class PolicyFormView(ReferenceFormView):
         }
 
     def call(self, form):
-        services.policy_save(user=self.request.user, policy=form.instance)
+        scheme_services.policy_save(user=self.request.user, policy=form.instance)
 
 
 class SchemeFormView(ReferenceFormView):
@@ -435,6 +444,6 @@ class SchemeFormView(ReferenceFormView):
         }
 
     def call(self, form):
-        services.scheme_save(
+        scheme_services.scheme_save(
             user=self.request.user, scheme=form.instance, coefficients=form.coefficient_list()
         )

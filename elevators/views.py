@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from communities.models import Household, Region
-from elevators import selectors, services
+from elevators import scheme_services, selectors, services
 from elevators.filtersets import RetrofitFilterSet
 from elevators.models import Retrofit, SharingScheme, SubsidyPolicy
 from elevators.shared import scoped_get_or_404
@@ -304,18 +304,18 @@ class SchemeListView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         schemes = list(
-            services.offered(user, SharingScheme.objects.all())
+            scheme_services.offered(user, SharingScheme.objects.all())
             .select_related("region")
             .prefetch_related(Prefetch("floors", SchemeFloor.objects.order_by("floor")))
             .annotate(used=Count("retrofits", distinct=True))
         )
         policies = list(
-            services.offered(user, SubsidyPolicy.objects.all())
+            scheme_services.offered(user, SubsidyPolicy.objects.all())
             .select_related("region")
             .annotate(used=Count("retrofits"))
         )
         for obj in [*schemes, *policies]:
-            obj.editable = services.may_edit_reference(user, obj)
+            obj.editable = scheme_services.may_edit_reference(user, obj)
         context.update(
             schemes=schemes,
             policies=policies,

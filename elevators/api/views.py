@@ -12,7 +12,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from communities.models import Owner, Region
-from elevators import selectors, services, share_services
+from elevators import (
+    cost_services,
+    payment_services,
+    scheme_services,
+    selectors,
+    services,
+    share_services,
+)
 from elevators.api import serializers as s
 from elevators.filtersets import PaymentFilterSet, RetrofitFilterSet, ShareFilterSet
 from elevators.models import (
@@ -45,12 +52,14 @@ class ReferenceViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return services.offered(self.request.user, self.queryset.select_related("region"))
+        return scheme_services.offered(self.request.user, self.queryset.select_related("region"))
 
     def check_object_permissions(self, request, obj):
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not services.may_edit_reference(
-            request.user, obj
-        ):
+        if request.method not in (
+            "GET",
+            "HEAD",
+            "OPTIONS",
+        ) and not scheme_services.may_edit_reference(request.user, obj):
             raise Http404
         super().check_object_permissions(request, obj)
 
@@ -67,7 +76,7 @@ class SubsidyPolicyViewSet(ReferenceViewSet):
         for field, value in serializer.validated_data.items():
             setattr(policy, field, value)
         with as_api_error():
-            serializer.instance = services.policy_save(user=self.request.user, policy=policy)
+            serializer.instance = scheme_services.policy_save(user=self.request.user, policy=policy)
 
 
 class SharingSchemeViewSet(ReferenceViewSet):
@@ -88,7 +97,7 @@ class SharingSchemeViewSet(ReferenceViewSet):
         for field, value in data.items():
             setattr(scheme, field, value)
         with as_api_error():
-            scheme = services.scheme_save(
+            scheme = scheme_services.scheme_save(
                 user=self.request.user, scheme=scheme, coefficients=coefficients
             )
         serializer.instance = self.get_queryset().get(pk=scheme.pk)
@@ -173,7 +182,9 @@ class RetrofitViewSet(ScopedModelViewSet):
         """Add a line to the cost estimate."""
         retrofit, data = self._action(request, s.RetrofitCostLineSerializer)
         with as_api_error():
-            services.cost_line_save(retrofit=retrofit, line=CostLine(**data), actor=request.user)
+            cost_services.cost_line_save(
+                retrofit=retrofit, line=CostLine(**data), actor=request.user
+            )
         return self._respond(retrofit)
 
     @extend_schema(request=s.RetrofitFinalCostSerializer, responses=s.RetrofitSerializer)
@@ -182,7 +193,7 @@ class RetrofitViewSet(ScopedModelViewSet):
         """Record the final cost (null: back to the estimate); the shares follow."""
         retrofit, data = self._action(request, s.RetrofitFinalCostSerializer)
         with as_api_error():
-            services.final_cost_set(retrofit=retrofit, actor=request.user, **data)
+            cost_services.final_cost_set(retrofit=retrofit, actor=request.user, **data)
         return self._respond(retrofit)
 
     @extend_schema(request=s.ShareComputeSerializer, responses=s.ShareVersionSerializer)
@@ -226,7 +237,7 @@ class RetrofitViewSet(ScopedModelViewSet):
         """Set a dwelling's instalment plan; its schedule in the current table is rewritten."""
         retrofit, data = self._action(request, s.InstalmentPlanSerializer)
         with as_api_error():
-            plan = share_services.plan_save(retrofit=retrofit, **data)
+            plan = payment_services.plan_save(retrofit=retrofit, **data)
         return Response(
             s.InstalmentPlanSerializer(plan, context=self.get_serializer_context()).data
         )
@@ -277,7 +288,7 @@ class PaymentViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         with as_api_error():
-            payment = share_services.payment_record(actor=self.request.user, **data)
+            payment = payment_services.payment_record(actor=self.request.user, **data)
         serializer.instance = self.get_queryset().get(pk=payment.pk)
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from consultations.services import access_link_issue
-from elevators import services, share_services
+from elevators import payment_services, services, share_services
 from tests.conftest import make_stairwell
 from tests.e2e.conftest import login
 from tests.elevators.factories import make_policy, make_retrofit, make_scheme, run_consent
@@ -28,7 +28,7 @@ def in_payment(transactional_db, tree, alice):
         retrofit=retrofit, to_status="consent_reached", actor=alice
     )
     household = stairwell.households.get(room_number="601")
-    share_services.plan_save(
+    payment_services.plan_save(
         retrofit=retrofit,
         household=household,
         down_payment=Decimal("0"),
@@ -36,7 +36,7 @@ def in_payment(transactional_db, tree, alice):
         first_due_on=retrofit.status_changed_on,
     )
     first = household_schedule_first(retrofit, household)
-    share_services.payment_record(
+    payment_services.payment_record(
         retrofit=retrofit,
         household=household,
         amount=first,

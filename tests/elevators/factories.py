@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from consultations import services as consultation_services
-from elevators import services
+from elevators import cost_services, services
 from elevators.models import CostLine, SchemeFloor, SharingScheme, SubsidyPolicy
 from tests.consultations.factories import vote
 
@@ -45,7 +45,7 @@ def make_retrofit(user, stairwell, *, scheme=None, policy=None, costs=("600000",
         user=user, stairwell=stairwell, scheme=scheme, subsidy_policy=policy, **extra
     )
     for amount in costs:
-        services.cost_line_save(
+        cost_services.cost_line_save(
             retrofit=retrofit,
             line=CostLine(kind=CostLine.Kind.EQUIPMENT, amount=D(amount)),
             actor=user,

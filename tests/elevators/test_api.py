@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from communities.models import Owner
-from elevators import services, share_services
+from elevators import payment_services, services, share_services
 from elevators.models import Payment, Retrofit, SharingScheme
 from tests.conftest import make_stairwell
 from tests.elevators.conftest import room
@@ -190,7 +190,7 @@ def test_the_bureaus_statistics(
     make_retrofit(
         alice, make_stairwell(tree.estate_b, floors=7, building_number="5"), scheme=scheme7
     )
-    share_services.payment_record(
+    payment_services.payment_record(
         retrofit=paying,
         household=room(stairwell, "701"),
         amount=D("44000"),
@@ -222,7 +222,7 @@ def test_the_bureaus_statistics(
 
 def test_arrears_per_estate_and_stairwell(client, alice, paying, stairwell):
     household = room(stairwell, "701")
-    share_services.plan_save(
+    payment_services.plan_save(
         retrofit=paying,
         household=household,
         down_payment=D("0"),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consultations.models import Consultation
-from elevators import services
+from elevators import cost_services, scheme_services, services
 from elevators.models import (
     CostLine,
     Retrofit,
@@ -71,7 +71,7 @@ def test_a_new_retrofit_starts_proposed_with_a_dated_step(alice, retrofit):
 
 
 def test_cost_lines_add_up_to_the_estimate_and_the_subsidy_follows(alice, retrofit):
-    services.cost_line_save(
+    cost_services.cost_line_save(
         retrofit=retrofit, line=CostLine(kind="civil_works", amount=D("150000")), actor=alice
     )
     retrofit.refresh_from_db()
@@ -81,7 +81,7 @@ def test_cost_lines_add_up_to_the_estimate_and_the_subsidy_follows(alice, retrof
 
 def test_a_negative_cost_line_is_refused(alice, retrofit):
     with pytest.raises(ValidationError, match="cannot be negative"):
-        services.cost_line_save(
+        cost_services.cost_line_save(
             retrofit=retrofit, line=CostLine(kind="other", amount=D("-1")), actor=alice
         )
     assert retrofit.cost_lines.count() == 1
@@ -103,7 +103,7 @@ def test_a_subsidy_granted_over_the_cost_is_refused_and_nothing_changes(alice, r
 def test_a_final_cost_below_the_subsidy_granted_is_refused(alice, retrofit):
     services.retrofit_update(user=alice, retrofit=retrofit, data={"subsidy_granted": D("250000")})
     with pytest.raises(ValidationError) as caught:
-        services.final_cost_set(retrofit=retrofit, final_cost=D("200000"), actor=alice)
+        cost_services.final_cost_set(retrofit=retrofit, final_cost=D("200000"), actor=alice)
     assert "more than the cost (¥200000" in caught.value.message_dict["final_cost"][0]
     retrofit.refresh_from_db()
     assert retrofit.final_cost is None
@@ -136,23 +136,23 @@ def test_a_fixed_subsidy_never_exceeds_a_small_cost(alice, tree, scheme7):
 def test_bad_coefficients_are_refused_naming_the_floor(alice, tree, coefficients, message):
     scheme = SharingScheme(name="新方案", region=tree.xietu)
     with pytest.raises(ValidationError) as caught:
-        services.scheme_save(user=alice, scheme=scheme, coefficients=coefficients)
+        scheme_services.scheme_save(user=alice, scheme=scheme, coefficients=coefficients)
     assert message in caught.value.message_dict["coefficients"]
     assert not SharingScheme.objects.filter(name="新方案").exists()
     assert not SchemeFloor.objects.filter(scheme__name="新方案").exists()
 
 
 def test_a_scheme_is_kept_at_a_node_the_user_manages(alice, charlie, tree):
-    scheme = services.scheme_save(
+    scheme = scheme_services.scheme_save(
         user=alice,
         scheme=SharingScheme(name="斜土方案", region=tree.xietu),
         coefficients=["0", "0.5", "1"],
     )
     assert scheme.coefficient_list == ["0", "0.5", "1"]
-    assert scheme in services.schemes_offered(alice)
-    assert scheme not in services.schemes_offered(charlie)
+    assert scheme in scheme_services.schemes_offered(alice)
+    assert scheme not in scheme_services.schemes_offered(charlie)
     with pytest.raises(ValidationError, match="part of the city you manage"):
-        services.scheme_save(
+        scheme_services.scheme_save(
             user=charlie,
             scheme=SharingScheme(name="越界", region=tree.xietu),
             coefficients=["0", "1"],
@@ -164,21 +164,21 @@ def test_shipped_schemes_and_policies_are_offered_everywhere_but_edited_by_super
 ):
     shipped = SharingScheme.objects.get(name="七层 楼层系数（一、二层不分摊）")
     assert shipped.coefficient_list == ["0", "0", "0.7", "0.8", "0.9", "1", "1.1"]
-    assert shipped in services.schemes_offered(charlie)
+    assert shipped in scheme_services.schemes_offered(charlie)
     policy = SubsidyPolicy.objects.get(name="按造价40%补贴 每台最高28万元")
     assert (policy.kind, policy.percent, policy.cap) == ("percent", D("40.00"), D("280000.00"))
     assert SubsidyPolicy.objects.filter(amount__in=[D("200000"), D("150000")]).count() == 2
     with pytest.raises(ValidationError, match="part of the city you manage"):
-        services.scheme_save(user=charlie, scheme=shipped, coefficients=["0", "1"])
+        scheme_services.scheme_save(user=charlie, scheme=shipped, coefficients=["0", "1"])
 
 
 def test_a_scheme_in_use_keeps_its_coefficients(alice, retrofit, scheme7, tree):
     scheme7.region = tree.xietu
     scheme7.save()
     with pytest.raises(ValidationError, match="used by 1 retrofit"):
-        services.scheme_save(user=alice, scheme=scheme7, coefficients=["0", "0", "1"])
+        scheme_services.scheme_save(user=alice, scheme=scheme7, coefficients=["0", "0", "1"])
     scheme7.name = "改名可以"
-    services.scheme_save(user=alice, scheme=scheme7, coefficients=scheme7.coefficient_list)
+    scheme_services.scheme_save(user=alice, scheme=scheme7, coefficients=scheme7.coefficient_list)
     assert SharingScheme.objects.filter(name="改名可以").exists()
 
 
@@ -193,7 +193,7 @@ def test_a_scheme_in_use_keeps_its_coefficients(alice, retrofit, scheme7, tree):
 def test_a_bad_policy_is_refused(alice, tree, fields, field, message):
     policy = SubsidyPolicy(name="新政策", region=tree.xietu, **fields)
     with pytest.raises(ValidationError) as caught:
-        services.policy_save(user=alice, policy=policy)
+        scheme_services.policy_save(user=alice, policy=policy)
     assert message in caught.value.message_dict[field][0]
     assert not SubsidyPolicy.objects.filter(name="新政策").exists()
 

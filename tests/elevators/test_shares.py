@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from elevators import selectors, services, share_services
+from elevators import cost_services, payment_services, selectors, services, share_services
 from elevators.models import Decline, Instalment, InstalmentPlan, Payment, Share, ShareVersion
 from elevators.sharing import to_fen
 from tests.communities.factories import HouseholdFactory
@@ -153,7 +153,7 @@ def test_joining_again_without_having_declined_is_refused(retrofit, stairwell):
 
 
 def test_the_final_cost_replaces_the_estimate_and_the_shares_follow(alice, retrofit):
-    services.final_cost_set(retrofit=retrofit, final_cost=D("630000"), actor=alice)
+    cost_services.final_cost_set(retrofit=retrofit, final_cost=D("630000"), actor=alice)
     retrofit.refresh_from_db()
     assert retrofit.cost == D("630000.00") and retrofit.subsidy == D("252000.00")
     current = retrofit.versions.get(is_current=True)
@@ -171,7 +171,7 @@ def test_a_change_that_moves_no_share_makes_no_new_version(alice, retrofit):
 def test_a_plan_reshapes_the_schedule_and_it_adds_up_to_the_share(alice, retrofit, stairwell):
     household = room(stairwell, "701")
     first = timezone.localdate()
-    share_services.plan_save(
+    payment_services.plan_save(
         retrofit=retrofit,
         household=household,
         down_payment=D("4000.01"),
@@ -192,7 +192,7 @@ def test_a_plan_survives_a_recompute_and_its_schedule_follows_the_new_share(
     alice, retrofit, stairwell
 ):
     household = room(stairwell, "701")
-    share_services.plan_save(
+    payment_services.plan_save(
         retrofit=retrofit,
         household=household,
         down_payment=D("0"),
@@ -227,7 +227,7 @@ def test_a_bad_plan_is_refused_and_nothing_changes(retrofit, stairwell, terms, f
         **terms,
     }
     with pytest.raises(ValidationError) as caught:
-        share_services.plan_save(retrofit=retrofit, household=household, **arguments)
+        payment_services.plan_save(retrofit=retrofit, household=household, **arguments)
     assert message in " ".join(caught.value.message_dict[field])
     assert not InstalmentPlan.objects.exists()
     assert Instalment.objects.filter(share__household=household).count() == 1
@@ -235,7 +235,7 @@ def test_a_bad_plan_is_refused_and_nothing_changes(retrofit, stairwell, terms, f
 
 def test_a_plan_for_a_dwelling_that_pays_nothing_is_refused(retrofit, stairwell):
     with pytest.raises(ValidationError, match="pays nothing"):
-        share_services.plan_save(
+        payment_services.plan_save(
             retrofit=retrofit,
             household=room(stairwell, "101"),
             down_payment=D("0"),
@@ -254,10 +254,10 @@ def consented(alice, retrofit, stairwell):
 def test_payments_are_applied_to_the_schedule_in_order(alice, consented, stairwell):
     household = room(stairwell, "701")
     start = timezone.localdate() - timedelta(days=75)
-    share_services.plan_save(
+    payment_services.plan_save(
         retrofit=consented, household=household, down_payment=D("0"), months=4, first_due_on=start
     )
-    share_services.payment_record(
+    payment_services.payment_record(
         retrofit=consented,
         household=household,
         amount=D("15000"),
@@ -280,7 +280,7 @@ def test_payments_are_applied_to_the_schedule_in_order(alice, consented, stairwe
 def test_a_payment_over_what_is_owed_is_refused_and_not_recorded(alice, consented, stairwell):
     household = room(stairwell, "301")
     with pytest.raises(ValidationError) as caught:
-        share_services.payment_record(
+        payment_services.payment_record(
             retrofit=consented,
             household=household,
             amount=D("28000.01"),
@@ -297,7 +297,7 @@ def test_a_payment_over_what_is_owed_is_refused_and_not_recorded(alice, consente
 
 def test_a_payment_before_consent_is_refused(alice, retrofit, stairwell):
     with pytest.raises(ValidationError, match="once consent is reached"):
-        share_services.payment_record(
+        payment_services.payment_record(
             retrofit=retrofit,
             household=room(stairwell, "301"),
             amount=D("100"),
@@ -310,7 +310,7 @@ def test_a_payment_before_consent_is_refused(alice, retrofit, stairwell):
 def test_a_dwelling_outside_the_stairwell_is_refused_everywhere(alice, consented, tree):
     other = HouseholdFactory(stairwell__building__estate=tree.estate_a, room_number="999")
     calls = [
-        lambda: share_services.payment_record(
+        lambda: payment_services.payment_record(
             retrofit=consented,
             household=other,
             amount=D("1"),
@@ -320,7 +320,7 @@ def test_a_dwelling_outside_the_stairwell_is_refused_everywhere(alice, consented
         lambda: share_services.decline_record(
             retrofit=consented, household=other, on=timezone.localdate()
         ),
-        lambda: share_services.plan_save(
+        lambda: payment_services.plan_save(
             retrofit=consented,
             household=other,
             down_payment=D("0"),
@@ -378,7 +378,7 @@ def test_the_share_table_reads_in_a_fixed_number_of_queries(
 
 def test_moving_the_due_date_moves_the_rows_of_dwellings_without_a_plan(alice, retrofit, stairwell):
     planned = room(stairwell, "701")
-    share_services.plan_save(
+    payment_services.plan_save(
         retrofit=retrofit,
         household=planned,
         down_payment=D("0"),
