@@ -15,11 +15,11 @@ from elevators.models import Instalment, InstalmentPlan, Payment, Retrofit, Shar
 from elevators.models.retrofits import PAST_CONSENT
 from elevators.share_services import (
     Kind,
-    _instalments,
-    _locked,
     check_in_stairwell,
     check_not_future,
     dwelling_label,
+    lock_retrofit,
+    schedule_of,
 )
 
 
@@ -57,7 +57,7 @@ def plan_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        retrofit = _locked(retrofit)
+        retrofit = lock_retrofit(retrofit)
         share = current_share(retrofit, household)
         if share is None:
             raise ValidationError(_("Compute the share table before setting instalment plans."))
@@ -96,7 +96,7 @@ def plan_save(
             },
         )
         share.schedule.all().delete()
-        Instalment.objects.bulk_create(_instalments(retrofit, share.version, share, plan))
+        Instalment.objects.bulk_create(schedule_of(retrofit, share.version, share, plan))
     return plan
 
 
@@ -136,7 +136,7 @@ def payment_record(
     with transaction.atomic():
         # Two clerks entering payments for one dwelling at once could together pass what it
         # owes: the retrofit row lock makes the second see the first.
-        retrofit = _locked(retrofit)
+        retrofit = lock_retrofit(retrofit)
         if retrofit.status not in PAST_CONSENT:
             raise ValidationError(
                 _("Payments are taken once consent is reached; this retrofit is at “%(s)s”.")

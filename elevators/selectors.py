@@ -436,10 +436,13 @@ GROUPS = {
 def retrofit_statistics(user, *, region: Region | None = None, by: str = "subdistrict") -> dict:
     """Retrofits by status, subsidy committed, residents' contributions (shared and paid) — in
     total and per region (`by`: district, subdistrict, community or estate) over the user's
-    scope, optionally below `region`. Aggregates only: no names of people. Four queries."""
+    scope, optionally below `region` (user None: the whole city, for system jobs such as the
+    weekly bulletins). Aggregates only: no names of people. Four queries."""
     if by not in GROUPS:
         raise ValueError(f"by must be one of {sorted(GROUPS)}")
-    retrofits = access.scope_queryset(user, Retrofit.objects.all())
+    retrofits = Retrofit.objects.all()
+    if user is not None:
+        retrofits = access.scope_queryset(user, retrofits)
     if region is not None:
         retrofits = retrofits.filter(**{f"{COMMUNITY}__path__startswith": region.path})
     group = GROUPS[by]

@@ -62,7 +62,8 @@ def check_not_future(on: date, field: str = "on") -> None:
         raise ValidationError({field: _("The date %(on)s is in the future.") % {"on": on}})
 
 
-def _locked(retrofit: Retrofit) -> Retrofit:
+def lock_retrofit(retrofit: Retrofit) -> Retrofit:
+    """The retrofit's row, locked until the transaction ends (every write to its money)."""
     return (
         Retrofit.objects.select_for_update(of=("self",))
         .select_related("scheme")
@@ -235,7 +236,7 @@ def share_table_compute(
     with transaction.atomic():
         # A recompute racing another recompute or a payment: the row lock orders them, and the
         # partial unique constraint keeps a single current version.
-        retrofit = _locked(retrofit)
+        retrofit = lock_retrofit(retrofit)
         draft = share_draft(retrofit)
         current = retrofit.versions.filter(is_current=True).first()
         if only_if_changed and _same_as_current(draft, current):
@@ -300,7 +301,9 @@ def share_table_follow(
 # ---------------------------------------------------------------------------------------------
 
 
-def _instalments(retrofit: Retrofit, version: ShareVersion, share: Share, plan) -> list:
+def schedule_of(retrofit: Retrofit, version: ShareVersion, share: Share, plan) -> list:
+    """The unsaved instalment rows of `share`: shaped by the dwelling's plan, or one row on the
+    retrofit's due date (else the version's date) when it has none."""
     if share.kind != Kind.PAYING:
         return []
     if plan is None:
@@ -335,7 +338,7 @@ def _schedules_create(retrofit: Retrofit, version: ShareVersion, shares: list[Sh
     Instalment.objects.bulk_create(
         row
         for share in shares
-        for row in _instalments(retrofit, version, share, plans.get(share.household_id))
+        for row in schedule_of(retrofit, version, share, plans.get(share.household_id))
     )
 
 
@@ -349,7 +352,7 @@ def schedules_follow_due_date(retrofit: Retrofit) -> None:
     shares = list(version.shares.filter(kind=Kind.PAYING).exclude(household_id__in=planned))
     Instalment.objects.filter(share__in=shares).delete()
     Instalment.objects.bulk_create(
-        row for share in shares for row in _instalments(retrofit, version, share, None)
+        row for share in shares for row in schedule_of(retrofit, version, share, None)
     )
 
 
@@ -366,7 +369,7 @@ def decline_record(
     check_not_future(on, "declined_on")
     try:
         with transaction.atomic():
-            retrofit = _locked(retrofit)
+            retrofit = lock_retrofit(retrofit)
             decline = Decline.objects.create(
                 retrofit=retrofit,
                 household=household,
@@ -400,7 +403,7 @@ def rejoin_record(
     check_in_stairwell(retrofit, household)
     check_not_future(on, "rejoined_on")
     with transaction.atomic():
-        retrofit = _locked(retrofit)
+        retrofit = lock_retrofit(retrofit)
         decline = (
             Decline.objects.select_for_update()
             .filter(retrofit=retrofit, household=household, rejoined_on__isnull=True)

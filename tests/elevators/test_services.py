@@ -325,3 +325,12 @@ def test_an_overdue_retrofit_is_flagged(alice, retrofit):
     )
     retrofit.refresh_from_db()
     assert services.is_overdue(retrofit)
+
+
+def test_the_statistics_selector_reads_the_whole_city_for_system_jobs(alice, charlie, retrofit):
+    from elevators.selectors import retrofit_statistics
+
+    assert retrofit_statistics(None)["totals"]["retrofits"] == 1
+    assert retrofit_statistics(charlie)["totals"]["retrofits"] == 0
+    by_district = retrofit_statistics(alice, by="district")["per_region"]
+    assert [(r["name"], r["retrofits"]) for r in by_district] == [("徐汇区", 1)]
