@@ -336,3 +336,23 @@ def test_a_resident_of_a_stairwell_without_a_retrofit_is_told_so(client, tree):
     assert (
         url("resident") not in client.get(reverse("consultations:resident-home")).content.decode()
     )
+
+
+def test_while_voting_is_open_only_participation_is_shown(client, alice, retrofit, stairwell):
+    from consultations.services import consultation_open
+    from tests.consultations.factories import vote
+
+    now = timezone.now()
+    r = services.retrofit_consent_start(
+        retrofit=retrofit,
+        actor=alice,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=7),
+    )
+    consultation_open(consultation=r.consultation)
+    for household in list(stairwell.households.all())[:10]:
+        vote(r.consultation, household, "yes")
+    client.force_login(alice)
+    body = client.get(url("detail", retrofit.pk)).content.decode()
+    assert "参与表决的户数占总户数" in body and "10 / 14" in body
+    assert "同意的户数占参与表决户数" not in body and "投票截止后公布" in body
