@@ -96,8 +96,8 @@ def seed_demo(*, stdout) -> None:
                 kind=Consultation.Kind.DECISION,
                 decision_rule=Consultation.Rule.MAJOR,
                 created_by=creator,
-                description="拟在本单元北侧加装一部电梯，总造价约60万元，财政补贴28万元，"
-                "其余由本单元业主按楼层系数分摊。请于截止前表决。",
+                description="拟在本单元北侧加装一部电梯，总造价约60万元，按造价40%给予财政补贴"
+                "（每台最高28万元）约24万元，其余由本单元业主按楼层系数分摊。请于截止前表决。",
                 opens_at=now - timedelta(days=3),
                 closes_at=now + timedelta(days=11),
             )

@@ -19,7 +19,7 @@ class ElevatorsConfig(AppConfig):
         """Retrofits per status and the money committed over the user's scope (four queries)."""
         from elevators.selectors import retrofit_statistics
 
-        stats = retrofit_statistics(request.user)
+        stats = retrofit_statistics(user=request.user)
         return {
             "by_status": [s for s in stats["by_status"] if s["count"]],
             "totals": stats["totals"],
@@ -30,8 +30,8 @@ class ElevatorsConfig(AppConfig):
         retrofit."""
         from django.urls import reverse
 
-        from elevators.models import Retrofit
+        from elevators.selectors import household_retrofit
 
-        if Retrofit.objects.filter(stairwell_id=household.stairwell_id).exists():
+        if household_retrofit(household=household) is not None:
             return [(_("Your elevator: status, share and payments"), reverse("elevators:resident"))]
         return []

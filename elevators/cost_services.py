@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from elevators.models import CostLine, Retrofit, ShareVersion
 from elevators.share_services import share_table_follow
-from elevators.shared import today as local_today
 from elevators.sharing import from_fen, subsidy_fen, to_fen
+from renovation import dates
 
 Reason = ShareVersion.Reason
 
@@ -89,7 +89,7 @@ def cost_line_save(*, retrofit: Retrofit, line: CostLine, actor=None) -> CostLin
             retrofit,
             before,
             actor=actor,
-            on=local_today(),
+            on=dates.today(),
             reason_kind=Reason.COST,
             reason=_("Estimate changed from ¥%(old)s to ¥%(new)s.")
             % {"old": old_estimate, "new": retrofit.estimated_cost},
@@ -108,7 +108,7 @@ def cost_line_delete(*, line: CostLine, actor=None) -> None:
             retrofit,
             before,
             actor=actor,
-            on=local_today(),
+            on=dates.today(),
             reason_kind=Reason.COST,
             reason=_("Estimate changed from ¥%(old)s to ¥%(new)s.")
             % {"old": old_estimate, "new": retrofit.estimated_cost},
@@ -136,7 +136,7 @@ def final_cost_set(
             retrofit,
             before,
             actor=actor,
-            on=local_today(),
+            on=dates.today(),
             reason_kind=Reason.COST,
             reason=(
                 _("Final cost ¥%(new)s replaces ¥%(old)s.")

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from communities.models import Household, Stairwell
+from consultations import ballots, links
 from consultations import services as consultation_services
 from consultations.models import Consultation
 from elevators import cost_services, payment_services, services, share_services
@@ -35,7 +36,6 @@ from elevators.models import (
     SharingScheme,
     SubsidyPolicy,
 )
-from elevators.shared import access_link_issue
 from elevators.sharing import add_months
 
 D = Decimal
@@ -141,7 +141,7 @@ def _vote(retrofit, user, *, start, agree):
     for household in _households(retrofit.stairwell):
         meaning = agree(household)
         if meaning:
-            consultation_services.ballot_cast(
+            ballots.ballot_cast(
                 consultation=c,
                 household=household,
                 answers={question.pk: choices[meaning]},
@@ -297,7 +297,7 @@ def seed_demo(*, stdout) -> None:
             behind=(households[-1].room_number,),
         )
         stdout.write(f"  elevators: {r} (in service, instalments)")
-        _, token = access_link_issue(household=households[-1], issued_by=donghu)
+        _, token = links.access_link_issue(household=households[-1], issued_by=donghu)
         stdout.write(
             f"  elevators: resident link for {households[-1]} (its elevator share): "
             f"http://127.0.0.1:8000/consultations/r/{token}/"
@@ -378,7 +378,7 @@ def seed_demo(*, stdout) -> None:
             question = r.consultation.questions.get(is_decision=True)
             yes = question.choices.get(meaning="yes").pk
             for household in households[2 : 2 + len(households) // 2]:
-                consultation_services.ballot_cast(
+                ballots.ballot_cast(
                     consultation=r.consultation,
                     household=household,
                     answers={question.pk: yes},

@@ -1,4 +1,6 @@
-"""Filters shared by the retrofit list page and the API."""
+"""Filters shared by the retrofit list page and the API. Every filterset stands on
+`renovation.filtersets.ScopedFilterSet`: estate and region choices are the caller's, the empty
+choice reads All, yes/no filters offer All/Yes/No, multiple choices are checkbox lists."""
 
 import django_filters
 from django.db.models import Q
@@ -8,8 +10,8 @@ from communities.filtersets import RegionNodeFilter
 from communities.models import Estate
 from elevators.models import Payment, Retrofit, Share
 from elevators.selectors import overdue_q
-from elevators.shared import ScopedFilterSet
-from elevators.shared import today as local_today
+from renovation import dates
+from renovation.filtersets import ScopedFilterSet
 
 
 class RetrofitFilterSet(ScopedFilterSet):
@@ -26,11 +28,7 @@ class RetrofitFilterSet(ScopedFilterSet):
     region_id = RegionNodeFilter(
         path_field="stairwell__building__estate__community__path", label=_("Region (id)")
     )
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue",
-        label=_("Next step overdue"),
-        widget=django_filters.widgets.BooleanWidget(),
-    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Next step overdue"))
 
     class Meta:
         model = Retrofit
@@ -49,20 +47,18 @@ class RetrofitFilterSet(ScopedFilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        q = overdue_q(local_today())
+        q = overdue_q(today=dates.today())
         return queryset.filter(q) if value else queryset.exclude(q)
 
 
-class ShareFilterSet(django_filters.FilterSet):
+class ShareFilterSet(ScopedFilterSet):
     retrofit_id = django_filters.NumberFilter(
         field_name="version__retrofit_id", label=_("Retrofit (id)")
     )
     household_id = django_filters.NumberFilter(field_name="household_id", label=_("Dwelling (id)"))
     version = django_filters.NumberFilter(field_name="version__number", label=_("Version"))
     current = django_filters.BooleanFilter(
-        field_name="version__is_current",
-        label=_("Current version only"),
-        widget=django_filters.widgets.BooleanWidget(),
+        field_name="version__is_current", label=_("Current version only")
     )
 
     class Meta:
@@ -70,7 +66,7 @@ class ShareFilterSet(django_filters.FilterSet):
         fields = ["retrofit_id", "household_id", "version", "current"]
 
 
-class PaymentFilterSet(django_filters.FilterSet):
+class PaymentFilterSet(ScopedFilterSet):
     retrofit_id = django_filters.NumberFilter(field_name="retrofit_id", label=_("Retrofit (id)"))
     household_id = django_filters.NumberFilter(field_name="household_id", label=_("Dwelling (id)"))
     paid_after = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte", label=_("From"))

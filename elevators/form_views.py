@@ -1,60 +1,50 @@
 """Staff forms: create and edit a retrofit, move it along its workflow, start its consent vote,
 cost lines and the final cost, recompute the share table, declines and re-joins, instalment
-plans, payments, and the schemes and policies. Each parses the form, calls one service and
-puts the service's message beside the field it names."""
+plans, payments, and the schemes and policies. Each is a class-based page on
+`renovation.views.ServiceFormMixin`: it parses the form, calls one service and puts the
+service's message beside the field it names. Removing a cost line is a POST-only action, so a
+function view on `staff_view`."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
-from communities.models import Household
 from elevators import (
     cost_services,
     forms,
     payment_services,
     scheme_services,
+    selectors,
     services,
     share_services,
 )
 from elevators.models import (
     CostLine,
-    Decline,
     InstalmentPlan,
     Retrofit,
     ShareVersion,
     SharingScheme,
     SubsidyPolicy,
 )
-from elevators.shared import today as local_today
 from elevators.views import RetrofitMixin
-from renovation import access
-from renovation.views import PermRequiredMixin, add_service_errors
+from renovation import access, dates
+from renovation.views import PermRequiredMixin, ServiceFormMixin, staff_view
 
 
-class ServiceFormView(FormView):
-    """A form whose valid data goes to one service; its ValidationError comes back on the form."""
+class ServiceFormView(ServiceFormMixin, FormView):
+    """An elevators form page: `save(form)` calls one service (`ServiceFormMixin`); the page
+    shows `title` and a Cancel link back to where the form leads."""
 
     template_name = "elevators/form.html"
     title = ""
     anchor = ""
     success_message = gettext_lazy("Saved.")
-
-    def call(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.call(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, back=self.get_success_url(), **kwargs)
@@ -79,7 +69,7 @@ class RetrofitCreateView(PermRequiredMixin, ServiceFormView):
         stairwell = self.request.GET.get("stairwell", "")
         return {"stairwell": stairwell} if stairwell.isdigit() else {}
 
-    def call(self, form):
+    def save(self, form):
         self.retrofit = services.retrofit_create(user=self.request.user, **form.cleaned_data)
 
     def get_success_url(self):
@@ -97,7 +87,7 @@ class RetrofitEditView(RetrofitFormView):
         instance = Retrofit.objects.get(pk=self.retrofit.pk)
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": instance}
 
-    def call(self, form):
+    def save(self, form):
         services.retrofit_update(
             user=self.request.user, retrofit=self.retrofit, data=form.cleaned_data
         )
@@ -114,18 +104,18 @@ class TransitionView(RetrofitFormView):
     def get_initial(self):
         wanted = self.request.GET.get("to", "")
         return {
-            "on": local_today(),
+            "on": dates.today(),
             "to_status": wanted,
             "permit_number": self.retrofit.permit_number,
         }
 
-    def call(self, form):
-        retrofit = services.retrofit_transition(
+    def save(self, form):
+        return services.retrofit_transition(
             retrofit=self.retrofit, actor=self.request.user, **form.cleaned_data
         )
-        self.success_message = _("The retrofit is now at “%(s)s”.") % {
-            "s": retrofit.get_status_display()
-        }
+
+    def get_success_message(self, retrofit):
+        return _("The retrofit is now at “%(s)s”.") % {"s": retrofit.get_status_display()}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -148,7 +138,7 @@ class ConsentStartView(RetrofitFormView):
 
         from django.utils import timezone
 
-        start = timezone.make_aware(datetime.combine(local_today() + timedelta(days=1), time(8)))
+        start = timezone.make_aware(datetime.combine(dates.today() + timedelta(days=1), time(8)))
         return {
             "title": services.consent_title(self.retrofit),
             "description": services.consent_description(self.retrofit),
@@ -157,7 +147,7 @@ class ConsentStartView(RetrofitFormView):
             "publicity_days": 7,
         }
 
-    def call(self, form):
+    def save(self, form):
         data = form.cleaned_data
         services.retrofit_consent_start(
             retrofit=self.retrofit,
@@ -188,32 +178,33 @@ class CostLineView(RetrofitFormView):
 
     def get_form_kwargs(self):
         if "item" in self.kwargs:
-            self.line = get_object_or_404(CostLine, retrofit=self.retrofit, pk=self.kwargs["item"])
+            self.line = get_object_or_404(self.retrofit.cost_lines, pk=self.kwargs["item"])
         return {
             **super().get_form_kwargs(),
             "instance": self.line or CostLine(retrofit=self.retrofit),
         }
 
-    def call(self, form):
+    def save(self, form):
         cost_services.cost_line_save(
             retrofit=self.retrofit, line=form.instance, actor=self.request.user
         )
 
 
-class CostLineDeleteView(RetrofitFormView):
-    http_method_names = ["post"]
-    anchor = "costs"
-
-    def post(self, request, *args, **kwargs):
-        line = get_object_or_404(CostLine, retrofit=self.retrofit, pk=kwargs["item"])
-        try:
-            cost_services.cost_line_delete(line=line, actor=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Cost line removed."))
-        return redirect(self.get_success_url())
+@staff_view
+@require_POST
+def cost_line_delete(request, pk, item):
+    retrofit = access.scoped_get_or_404(
+        request.user, selectors.retrofits_visible(user=request.user), access.MANAGE, pk=pk
+    )
+    line = get_object_or_404(retrofit.cost_lines, pk=item)
+    try:
+        cost_services.cost_line_delete(line=line, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Cost line removed."))
+    return redirect(reverse("elevators:detail", args=[retrofit.pk]) + "#costs")
 
 
 class FinalCostView(RetrofitFormView):
@@ -224,7 +215,7 @@ class FinalCostView(RetrofitFormView):
     def get_initial(self):
         return {"final_cost": self.retrofit.final_cost}
 
-    def call(self, form):
+    def save(self, form):
         cost_services.final_cost_set(
             retrofit=self.retrofit, actor=self.request.user, **form.cleaned_data
         )
@@ -236,7 +227,7 @@ class RecomputeView(RetrofitFormView):
     anchor = "shares"
     success_message = gettext_lazy("A new version of the share table is now current.")
 
-    def call(self, form):
+    def save(self, form):
         first = not self.retrofit.versions.exists()
         share_services.share_table_compute(
             retrofit=self.retrofit,
@@ -258,11 +249,11 @@ class DeclineView(RetrofitFormView):
     def get_initial(self):
         household = self.request.GET.get("household", "")
         return {
-            "declined_on": local_today(),
+            "declined_on": dates.today(),
             "household": household if household.isdigit() else None,
         }
 
-    def call(self, form):
+    def save(self, form):
         data = form.cleaned_data
         share_services.decline_record(
             retrofit=self.retrofit,
@@ -280,14 +271,14 @@ class RejoinView(RetrofitFormView):
     success_message = gettext_lazy("Recorded; the dwelling pays its share from that date.")
 
     def get_initial(self):
-        return {"rejoined_on": local_today()}
+        return {"rejoined_on": dates.today()}
 
     def get_context_data(self, **kwargs):
-        decline = get_object_or_404(Decline, retrofit=self.retrofit, pk=self.kwargs["item"])
+        decline = get_object_or_404(self.retrofit.declines, pk=self.kwargs["item"])
         return super().get_context_data(subject=decline.household, **kwargs)
 
-    def call(self, form):
-        decline = get_object_or_404(Decline, retrofit=self.retrofit, pk=self.kwargs["item"])
+    def save(self, form):
+        decline = get_object_or_404(self.retrofit.declines, pk=self.kwargs["item"])
         share_services.rejoin_record(
             retrofit=self.retrofit,
             household=decline.household,
@@ -297,38 +288,26 @@ class RejoinView(RetrofitFormView):
         )
 
 
-class DwellingFormMixin:
-    def household(self) -> Household:
-        household = Household.objects.filter(
-            stairwell_id=self.retrofit.stairwell_id, pk=self.kwargs["household"]
-        ).first()
-        if household is None:
-            raise Http404
-        return household
-
-    def get_success_url(self):
-        return reverse("elevators:dwelling", args=[self.retrofit.pk, self.kwargs["household"]])
-
-
-class PlanView(DwellingFormMixin, RetrofitFormView):
+class PlanView(RetrofitFormView):
     form_class = forms.PlanForm
     title = gettext_lazy("Instalment plan")
     success_message = gettext_lazy("Plan saved; the schedule was rewritten.")
 
+    def get_success_url(self):
+        return reverse("elevators:dwelling", args=[self.retrofit.pk, self.kwargs["household"]])
+
     def get_form_kwargs(self):
-        plan = InstalmentPlan.objects.filter(
-            retrofit=self.retrofit, household=self.household()
-        ).first()
+        plan = self.retrofit.plans.filter(household=self.household()).first()
         instance = plan or InstalmentPlan(
             retrofit=self.retrofit,
             household=self.household(),
-            first_due_on=self.retrofit.payment_due_on or local_today(),
+            first_due_on=self.retrofit.payment_due_on or dates.today(),
         )
         return {**super().get_form_kwargs(), "instance": instance}
 
     def get_context_data(self, **kwargs):
         household = self.household()
-        share = payment_services.current_share(self.retrofit, household)
+        share = payment_services.dwelling_share(retrofit=self.retrofit, household=household)
         subject = str(household)
         if share is not None:
             subject = _("%(dwelling)s · share ¥%(amount)s") % {
@@ -337,7 +316,7 @@ class PlanView(DwellingFormMixin, RetrofitFormView):
             }
         return super().get_context_data(subject=subject, **kwargs)
 
-    def call(self, form):
+    def save(self, form):
         payment_services.plan_save(
             retrofit=self.retrofit, household=self.household(), **form.cleaned_data
         )
@@ -354,9 +333,9 @@ class PaymentView(RetrofitFormView):
 
     def get_initial(self):
         household = self.request.GET.get("household", "")
-        return {"paid_on": local_today(), "household": household if household.isdigit() else None}
+        return {"paid_on": dates.today(), "household": household if household.isdigit() else None}
 
-    def call(self, form):
+    def save(self, form):
         self.payment = payment_services.payment_record(
             retrofit=self.retrofit, actor=self.request.user, **form.cleaned_data
         )
@@ -377,7 +356,10 @@ class ReferenceFormView(PermRequiredMixin, ServiceFormView):
         self.object = None
         if request.user.is_authenticated and "pk" in kwargs:
             self.object = get_object_or_404(
-                scheme_services.offered(request.user, self.model.objects.all()), pk=kwargs["pk"]
+                scheme_services.references_offered(
+                    user=request.user, references=self.model.objects.all()
+                ),
+                pk=kwargs["pk"],
             )
             if not scheme_services.may_edit_reference(request.user, self.object):
                 raise Http404
@@ -387,7 +369,10 @@ class ReferenceFormView(PermRequiredMixin, ServiceFormView):
         copy = self.request.GET.get("copy", "")
         if self.object is None and copy.isdigit():
             return get_object_or_404(
-                scheme_services.offered(self.request.user, self.model.objects.all()), pk=copy
+                scheme_services.references_offered(
+                    user=self.request.user, references=self.model.objects.all()
+                ),
+                pk=copy,
             )
         return None
 
@@ -414,7 +399,7 @@ class PolicyFormView(ReferenceFormView):
             **{f: getattr(source, f) for f in ("kind", "amount", "percent", "cap", "note")},
         }
 
-    def call(self, form):
+    def save(self, form):
         scheme_services.policy_save(user=self.request.user, policy=form.instance)
 
 
@@ -443,7 +428,7 @@ class SchemeFormView(ReferenceFormView):
             **{f: getattr(source, f) for f in fields},
         }
 
-    def call(self, form):
+    def save(self, form):
         scheme_services.scheme_save(
             user=self.request.user, scheme=form.instance, coefficients=form.coefficient_list()
         )

@@ -72,8 +72,8 @@ class RetrofitCreateForm(forms.Form):
             .order_by("building__estate__name", "building__number", "number"),
             access.MANAGE,
         )
-        self.fields["scheme"].queryset = scheme_services.schemes_offered(user)
-        self.fields["subsidy_policy"].queryset = scheme_services.policies_offered(user)
+        self.fields["scheme"].queryset = scheme_services.schemes_offered(user=user)
+        self.fields["subsidy_policy"].queryset = scheme_services.policies_offered(user=user)
 
 
 class RetrofitForm(forms.ModelForm):
@@ -97,14 +97,14 @@ class RetrofitForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        offered = scheme_services.schemes_offered(user)
+        offered = scheme_services.schemes_offered(user=user)
         current = Q(pk=self.instance.scheme_id) | Q(pk=self.instance.running_scheme_id)
         # A scheme no longer offered stays choosable where it is already in use.
         schemes = SharingScheme.objects.filter(Q(pk__in=offered.values("pk")) | current)
         self.fields["scheme"].queryset = schemes
         self.fields["running_scheme"].queryset = schemes
         self.fields["subsidy_policy"].queryset = SubsidyPolicy.objects.filter(
-            Q(pk__in=scheme_services.policies_offered(user).values("pk"))
+            Q(pk__in=scheme_services.policies_offered(user=user).values("pk"))
             | Q(pk=self.instance.subsidy_policy_id)
         )
         _money_widgets(self, "subsidy_granted", "annual_maintenance", "annual_electricity")

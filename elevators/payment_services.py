@@ -23,7 +23,8 @@ from elevators.share_services import (
 )
 
 
-def current_share(retrofit: Retrofit, household: Household) -> Share | None:
+def dwelling_share(*, retrofit: Retrofit, household: Household) -> Share | None:
+    """The dwelling's line in the current share table, or None."""
     return (
         Share.objects.filter(
             version__retrofit=retrofit, version__is_current=True, household=household
@@ -58,7 +59,7 @@ def plan_save(
         raise ValidationError(errors)
     with transaction.atomic():
         retrofit = lock_retrofit(retrofit)
-        share = current_share(retrofit, household)
+        share = dwelling_share(retrofit=retrofit, household=household)
         if share is None:
             raise ValidationError(_("Compute the share table before setting instalment plans."))
         if share.kind != Kind.PAYING:
@@ -100,7 +101,7 @@ def plan_save(
     return plan
 
 
-def outstanding(retrofit: Retrofit, household: Household) -> Decimal:
+def dwelling_outstanding(*, retrofit: Retrofit, household: Household) -> Decimal:
     """What the dwelling still owes under the current table: its schedule (principal and any
     interest it bears) less what it has paid. Negative: to be refunded."""
     scheduled = Instalment.objects.filter(
@@ -142,7 +143,7 @@ def payment_record(
                 _("Payments are taken once consent is reached; this retrofit is at “%(s)s”.")
                 % {"s": retrofit.get_status_display()}
             )
-        due = outstanding(retrofit, household)
+        due = dwelling_outstanding(retrofit=retrofit, household=household)
         if amount > due:
             raise ValidationError(
                 {

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from elevators.models import SchemeFloor, SharingScheme, SubsidyPolicy
@@ -150,22 +150,22 @@ def scheme_save(*, user, scheme: SharingScheme, coefficients: Sequence) -> Shari
     return scheme
 
 
-def schemes_offered(user):
+def schemes_offered(*, user) -> QuerySet:
     """Sharing schemes a user may choose: shipped ones and those of their part of the tree or
     above it (a city's scheme is offered to its streets)."""
-    return offered(user, SharingScheme.objects.filter(is_active=True))
+    return references_offered(user=user, references=SharingScheme.objects.filter(is_active=True))
 
 
-def policies_offered(user):
-    return offered(user, SubsidyPolicy.objects.filter(is_active=True))
+def policies_offered(*, user) -> QuerySet:
+    return references_offered(user=user, references=SubsidyPolicy.objects.filter(is_active=True))
 
 
-def offered(user, queryset):
-    """`queryset` (of policies or schemes) limited to the shipped rows and those kept at, above
+def references_offered(*, user, references: QuerySet) -> QuerySet:
+    """`references` (policies or schemes) limited to the shipped rows and those kept at, above
     or below the user's nodes of the tree."""
     paths = access.region_paths(user)
     if paths is None:
-        return queryset
+        return references
     q = Q(region__isnull=True)
     for path in paths:
         q |= Q(region__path__startswith=path)
@@ -173,4 +173,36 @@ def offered(user, queryset):
         parts = [p for p in path.split(".") if p]
         for i in range(1, len(parts)):
             q |= Q(region__path=".".join(parts[:i]) + ".")
-    return queryset.filter(q)
+    return references.filter(q)
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages' lists
+# ---------------------------------------------------------------------------------------------
+
+
+def schemes_listed(*, user) -> list[SharingScheme]:
+    """The sharing schemes offered to the user (see `references_offered`), each with its
+    floors, how many retrofits use it and whether the user may edit it (three queries)."""
+    schemes = list(
+        references_offered(user=user, references=SharingScheme.objects.all())
+        .select_related("region")
+        .prefetch_related(Prefetch("floors", SchemeFloor.objects.order_by("floor")))
+        .annotate(used=Count("retrofits", distinct=True))
+    )
+    for scheme in schemes:
+        scheme.editable = may_edit_reference(user, scheme)
+    return schemes
+
+
+def policies_listed(*, user) -> list[SubsidyPolicy]:
+    """The subsidy policies offered to the user, each with how many retrofits use it and
+    whether the user may edit it."""
+    policies = list(
+        references_offered(user=user, references=SubsidyPolicy.objects.all())
+        .select_related("region")
+        .annotate(used=Count("retrofits"))
+    )
+    for policy in policies:
+        policy.editable = may_edit_reference(user, policy)
+    return policies

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from communities.models import Household, Owner, Region
+from consultations.tally import tally_compute
 from elevators.models import (
     Decline,
     Instalment,
@@ -41,10 +42,8 @@ from elevators.models import (
 )
 from elevators.models.retrofits import ACTIVE, PAST_CONSENT
 from elevators.share_services import weights_draft
-from elevators.shared import tally_compute
-from elevators.shared import today as local_today
 from elevators.sharing import Claimant, allocate_fen, from_fen, schedule_rows, to_fen
-from renovation import access
+from renovation import access, dates
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -62,11 +61,11 @@ def _sum_subquery(queryset: QuerySet, group: str, expression) -> Subquery:
     )
 
 
-def overdue_q(today: date) -> Q:
+def overdue_q(*, today: date) -> Q:
     return Q(status__in=ACTIVE, due_on__lt=today)
 
 
-def retrofits_visible(user, perm: str = access.VIEW) -> QuerySet:
+def retrofits_visible(*, user, perm: str = access.VIEW) -> QuerySet:
     return access.scope_queryset(
         user,
         Retrofit.objects.select_related(
@@ -79,7 +78,7 @@ def retrofits_visible(user, perm: str = access.VIEW) -> QuerySet:
     )
 
 
-def with_figures(queryset: QuerySet, *, today: date) -> QuerySet:
+def retrofits_with_figures(*, retrofits: QuerySet, today: date) -> QuerySet:
     """Each retrofit with what its residents share (current table) and have paid, and whether
     its next step is overdue."""
     paid = _sum_subquery(Payment.objects.filter(retrofit=OuterRef("pk")), "retrofit", "amount")
@@ -89,10 +88,10 @@ def with_figures(queryset: QuerySet, *, today: date) -> QuerySet:
         )[:1],
         output_field=MONEY,
     )
-    return queryset.annotate(
+    return retrofits.annotate(
         paid_total=_money(paid),
         shared_total=shared,
-        is_overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()),
+        is_overdue=ExpressionWrapper(overdue_q(today=today), output_field=BooleanField()),
     )
 
 
@@ -101,7 +100,7 @@ def with_figures(queryset: QuerySet, *, today: date) -> QuerySet:
 # ---------------------------------------------------------------------------------------------
 
 
-def consent_figures(retrofit: Retrofit) -> dict | None:
+def retrofit_consent_figures(*, retrofit: Retrofit) -> dict | None:
     """The consent vote's figures against the thresholds. While voting is open only the two
     participation figures are shown: what dwellings chose stays hidden until it closes."""
     consultation = retrofit.consultation
@@ -124,11 +123,13 @@ def consent_figures(retrofit: Retrofit) -> dict | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def versions_of(retrofit: Retrofit) -> list[ShareVersion]:
+def share_versions(*, retrofit: Retrofit) -> list[ShareVersion]:
     return list(retrofit.versions.select_related("created_by", "scheme").order_by("-number"))
 
 
-def version_of(retrofit: Retrofit, number: int | None = None) -> ShareVersion | None:
+def share_version(*, retrofit: Retrofit, number: int | None = None) -> ShareVersion | None:
+    """Version `number` of the retrofit's share table, or the current one; None if there is
+    no such version."""
     versions = retrofit.versions.select_related("scheme", "created_by")
     if number is None:
         return versions.filter(is_current=True).first()
@@ -153,8 +154,8 @@ def _owner_name(household: Household, personal: bool) -> str:
 
 
 def share_table(
-    retrofit: Retrofit,
     *,
+    retrofit: Retrofit,
     version: ShareVersion | None = None,
     personal: bool = False,
     today: date | None = None,
@@ -163,8 +164,8 @@ def share_table(
     floor, area, coefficient, weight, share and compensation; for the current version also its
     scheduled total, what is due to date, paid, owed and in arrears, and its yearly running
     costs. Five queries, whatever the number of dwellings."""
-    today = today or local_today()
-    version = version or version_of(retrofit)
+    today = today or dates.today()
+    version = version or share_version(retrofit=retrofit)
     table = ShareTable(retrofit=retrofit, version=version)
     if version is None:
         return table
@@ -198,7 +199,7 @@ def share_table(
         row.owed = row.scheduled - row.paid
         row.refund = max(-row.owed, ZERO)
         row.arrears = max(row.due_to_date - row.paid, ZERO) if counting else ZERO
-    running = running_costs(retrofit, rows) if version.is_current else {}
+    running = running_costs_per_dwelling(retrofit=retrofit, rows=rows) if version.is_current else {}
     if isinstance(running, str):
         table.running_error, running = running, {}
     for row in rows:
@@ -218,7 +219,9 @@ def share_table(
     return table
 
 
-def running_costs(retrofit: Retrofit, rows: list[Share]) -> dict[int, Decimal] | str:
+def running_costs_per_dwelling(
+    *, retrofit: Retrofit, rows: list[Share]
+) -> dict[int, Decimal] | str:
     """Each dwelling's part of the yearly maintenance and electricity, under the running-cost
     scheme (or the cost scheme); dwellings that declined do not use the elevator and pay none.
     A message instead when the scheme cannot share them."""
@@ -279,10 +282,10 @@ class Statement:
 
 
 def dwelling_statement(
-    retrofit: Retrofit, household: Household, *, today: date | None = None
+    *, retrofit: Retrofit, household: Household, today: date | None = None
 ) -> Statement:
     """Everything about one dwelling's share (four queries)."""
-    today = today or local_today()
+    today = today or dates.today()
     share = (
         Share.objects.filter(
             version__retrofit=retrofit, version__is_current=True, household=household
@@ -324,11 +327,11 @@ def dwelling_statement(
         if row.due_on < today:
             statement.due_to_date += total
     if plan and share and plan.interest_borne_by == InstalmentPlan.InterestBorneBy.BUILDER:
-        statement.interest_borne_by_builder = builder_interest(share, plan)
+        statement.interest_borne_by_builder = plan_builder_interest(plan=plan, share=share)
     return statement
 
 
-def builder_interest(share: Share, plan: InstalmentPlan) -> Decimal:
+def plan_builder_interest(*, plan: InstalmentPlan, share: Share) -> Decimal:
     """What the instalments would cost in interest at the plan's rate (borne by the builder)."""
     rows = schedule_rows(
         share_fen=to_fen(share.amount),
@@ -340,7 +343,8 @@ def builder_interest(share: Share, plan: InstalmentPlan) -> Decimal:
     return from_fen(sum(r.interest_fen for r in rows))
 
 
-def retrofit_for_household(household: Household) -> Retrofit | None:
+def household_retrofit(*, household: Household) -> Retrofit | None:
+    """The retrofit of the dwelling's stairwell (at most one), or None."""
     return (
         Retrofit.objects.filter(stairwell_id=household.stairwell_id)
         .select_related("stairwell__building__estate", "scheme", "consultation")
@@ -353,7 +357,7 @@ def retrofit_for_household(household: Household) -> Retrofit | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _arrears_shares(user, today: date) -> QuerySet:
+def _shares_with_arrears(*, user, today: date) -> QuerySet:
     """Current shares of retrofits past consent, each with its arrears to date (SQL)."""
     schedule = Instalment.objects.filter(share=OuterRef("pk"), due_on__lt=today)
     payments = Payment.objects.filter(
@@ -373,10 +377,10 @@ def _arrears_shares(user, today: date) -> QuerySet:
     ).annotate(arrears=Greatest(F("due") - F("paid"), Value(ZERO), output_field=MONEY))
 
 
-def arrears(user, *, today: date | None = None, estate_id: int | None = None) -> dict:
+def retrofit_arrears(*, user, today: date | None = None, estate_id: int | None = None) -> dict:
     """Arrears per stairwell and per estate over the user's scope (two grouped queries)."""
-    today = today or local_today()
-    shares = _arrears_shares(user, today).filter(arrears__gt=0)
+    today = today or dates.today()
+    shares = _shares_with_arrears(user=user, today=today).filter(arrears__gt=0)
     if estate_id:
         shares = shares.filter(version__retrofit__stairwell__building__estate_id=estate_id)
     stairwell = "version__retrofit__stairwell"
@@ -433,7 +437,7 @@ GROUPS = {
 }
 
 
-def retrofit_statistics(user, *, region: Region | None = None, by: str = "subdistrict") -> dict:
+def retrofit_statistics(*, user, region: Region | None = None, by: str = "subdistrict") -> dict:
     """Retrofits by status, subsidy committed, residents' contributions (shared and paid) — in
     total and per region (`by`: district, subdistrict, community or estate) over the user's
     scope, optionally below `region` (user None: the whole city, for system jobs such as the

@@ -31,8 +31,7 @@ from elevators.share_services import (
     check_not_future,
     schedules_follow_due_date,
 )
-from elevators.shared import today as local_today
-from renovation import access
+from renovation import access, dates
 
 S = Retrofit.Status
 Reason = ShareVersion.Reason
@@ -85,14 +84,14 @@ def retrofit_create(
                 % {"s": stairwell, "status": existing.get_status_display()}
             }
         )
-    if not schemes_offered(user).filter(pk=scheme.pk).exists():
+    if not schemes_offered(user=user).filter(pk=scheme.pk).exists():
         raise ValidationError({"scheme": _("This sharing scheme is not offered here.")})
     if (
         subsidy_policy is not None
-        and not policies_offered(user).filter(pk=subsidy_policy.pk).exists()
+        and not policies_offered(user=user).filter(pk=subsidy_policy.pk).exists()
     ):
         raise ValidationError({"subsidy_policy": _("This subsidy policy is not offered here.")})
-    on = on or local_today()
+    on = on or dates.today()
     retrofit = Retrofit(
         stairwell=stairwell,
         scheme=scheme,
@@ -149,7 +148,7 @@ def retrofit_update(*, user, retrofit: Retrofit, data: dict) -> Retrofit:
         before = (retrofit.cost, retrofit.subsidy, retrofit.scheme_id)
         old_scheme, old_subsidy = retrofit.scheme, retrofit.subsidy
         old_due = retrofit.payment_due_on
-        offered_schemes = schemes_offered(user)
+        offered_schemes = schemes_offered(user=user)
         for name, value in data.items():
             setattr(retrofit, name, value)
         if (
@@ -182,7 +181,7 @@ def retrofit_update(*, user, retrofit: Retrofit, data: dict) -> Retrofit:
                 "new": retrofit.subsidy,
             }
         money_changed(
-            retrofit, before, actor=user, on=local_today(), reason_kind=kind, reason=reason
+            retrofit, before, actor=user, on=dates.today(), reason_kind=kind, reason=reason
         )
         if retrofit.payment_due_on != old_due:
             schedules_follow_due_date(retrofit)
@@ -311,7 +310,7 @@ def retrofit_transition(
     permit_number: str | None = None,
 ) -> Retrofit:
     """Move `retrofit` to `to_status` if the workflow allows it, appending one dated step."""
-    on = on or local_today()
+    on = on or dates.today()
     labels = dict(S.choices)
     if to_status not in labels:
         raise ValidationError(
@@ -404,5 +403,5 @@ def is_overdue(retrofit: Retrofit, *, today: date | None = None) -> bool:
     return (
         retrofit.status in ACTIVE
         and retrofit.due_on is not None
-        and retrofit.due_on < (today or local_today())
+        and retrofit.due_on < (today or dates.today())
     )

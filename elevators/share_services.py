@@ -25,8 +25,8 @@ from elevators.models import (
     ShareVersion,
     SharingScheme,
 )
-from elevators.shared import today as local_today
 from elevators.sharing import Claimant, allocate_fen, from_fen, schedule_rows, to_fen
+from renovation import dates
 
 Kind = Share.Kind
 Reason = ShareVersion.Reason
@@ -58,7 +58,7 @@ def check_in_stairwell(retrofit: Retrofit, household: Household) -> None:
 
 
 def check_not_future(on: date, field: str = "on") -> None:
-    if on > local_today():
+    if on > dates.today():
         raise ValidationError({field: _("The date %(on)s is in the future.") % {"on": on}})
 
 
@@ -232,7 +232,7 @@ def share_table_compute(
     """A new current version of the share table (the previous one is kept, no longer current),
     with each paying dwelling's schedule. With `only_if_changed`, nothing is written (and None
     returned) when the table would come out exactly as the current one."""
-    on = on or local_today()
+    on = on or dates.today()
     with transaction.atomic():
         # A recompute racing another recompute or a payment: the row lock orders them, and the
         # partial unique constraint keeps a single current version.

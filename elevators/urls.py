@@ -18,11 +18,7 @@ urlpatterns = [
     path("<int:pk>/consent/", form_views.ConsentStartView.as_view(), name="consent"),
     path("<int:pk>/costs/new/", form_views.CostLineView.as_view(), name="cost-create"),
     path("<int:pk>/costs/<int:item>/", form_views.CostLineView.as_view(), name="cost-edit"),
-    path(
-        "<int:pk>/costs/<int:item>/delete/",
-        form_views.CostLineDeleteView.as_view(),
-        name="cost-delete",
-    ),
+    path("<int:pk>/costs/<int:item>/delete/", form_views.cost_line_delete, name="cost-delete"),
     path("<int:pk>/final-cost/", form_views.FinalCostView.as_view(), name="final-cost"),
     path("<int:pk>/shares/compute/", form_views.RecomputeView.as_view(), name="compute"),
     path("<int:pk>/shares.xlsx", views.ShareTableExportView.as_view(), name="export"),
@@ -32,5 +28,5 @@ urlpatterns = [
     path("<int:pk>/dwellings/<int:household>/", views.DwellingView.as_view(), name="dwelling"),
     path("<int:pk>/dwellings/<int:household>/plan/", form_views.PlanView.as_view(), name="plan"),
     # Residents: the dwelling of the consultations app's link session.
-    path("resident/", resident_views.ResidentShareView.as_view(), name="resident"),
+    path("resident/", resident_views.resident_share, name="resident"),
 ]

@@ -5,9 +5,9 @@ as xlsx, statistics with arrears, and the schemes and policies. The forms are in
 
 import io
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -15,17 +15,16 @@ from django.views.generic import TemplateView
 from communities.models import Household, Region
 from elevators import scheme_services, selectors, services
 from elevators.filtersets import RetrofitFilterSet
-from elevators.models import Retrofit, SharingScheme, SubsidyPolicy
-from elevators.shared import scoped_get_or_404
-from elevators.shared import today as local_today
-from renovation import access
+from elevators.models import Retrofit
+from renovation import access, dates
 from renovation.exports import safe_cell
+from renovation.views import StaffMixin
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class RetrofitMixin(LoginRequiredMixin):
+class RetrofitMixin(StaffMixin):
     """A page about one retrofit: 404 outside the user's `perm` scope."""
 
     perm = access.VIEW
@@ -33,15 +32,9 @@ class RetrofitMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.retrofit = scoped_get_or_404(
+        self.retrofit = access.scoped_get_or_404(
             request.user,
-            Retrofit.objects.select_related(
-                "stairwell__building__estate__community",
-                "scheme",
-                "running_scheme",
-                "subsidy_policy",
-                "consultation",
-            ),
+            selectors.retrofits_visible(user=request.user).select_related("running_scheme"),
             self.perm,
             pk=kwargs["pk"],
         )
@@ -50,30 +43,32 @@ class RetrofitMixin(LoginRequiredMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(retrofit=self.retrofit, **kwargs)
 
+    def household(self) -> Household:
+        """The dwelling `household` of the URL, one of the retrofit's stairwell; else 404."""
+        return get_object_or_404(self.retrofit.stairwell.households, pk=self.kwargs["household"])
 
-class RetrofitListView(LoginRequiredMixin, TemplateView):
+
+class RetrofitListView(StaffMixin, TemplateView):
     template_name = "elevators/retrofit_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, today = self.request.user, local_today()
-        queryset = selectors.with_figures(selectors.retrofits_visible(user), today=today).order_by(
+        user, today = self.request.user, dates.today()
+        queryset = selectors.retrofits_with_figures(
+            retrofits=selectors.retrofits_visible(user=user), today=today
+        ).order_by(
             "stairwell__building__estate__name",
             "stairwell__building__number",
             "stairwell__number",
             "pk",
         )
-        filterset = RetrofitFilterSet(
-            self.request.GET or None, queryset=queryset, request=self.request
-        )
+        filterset = RetrofitFilterSet(self.request.GET or None, queryset=queryset, user=user)
         retrofits = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         page = Paginator(retrofits, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
             filterset=filterset,
             page_obj=page,
             retrofits=page.object_list,
-            statuses=Retrofit.Status.choices,
-            selected_statuses=self.request.GET.getlist("status"),
             can_manage=access.has_any_perm(user, access.MANAGE),
         )
         return context
@@ -84,9 +79,13 @@ class RetrofitDetailView(RetrofitMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, retrofit, today = self.request.user, self.retrofit, local_today()
+        user, retrofit, today = self.request.user, self.retrofit, dates.today()
         number = self.request.GET.get("version", "")
-        version = selectors.version_of(retrofit, int(number)) if number.isdigit() else None
+        version = (
+            selectors.share_version(retrofit=retrofit, number=int(number))
+            if number.isdigit()
+            else None
+        )
         if number.isdigit() and version is None:
             raise Http404
         community = retrofit.stairwell.building.estate.community
@@ -94,9 +93,11 @@ class RetrofitDetailView(RetrofitMixin, TemplateView):
         context.update(
             steps=retrofit.steps.select_related("actor", "consultation"),
             cost_lines=retrofit.cost_lines.all(),
-            consent=selectors.consent_figures(retrofit),
-            table=selectors.share_table(retrofit, version=version, personal=personal, today=today),
-            versions=selectors.versions_of(retrofit),
+            consent=selectors.retrofit_consent_figures(retrofit=retrofit),
+            table=selectors.share_table(
+                retrofit=retrofit, version=version, personal=personal, today=today
+            ),
+            versions=selectors.share_versions(retrofit=retrofit),
             declines=retrofit.declines.select_related("household", "recorded_by"),
             payments=retrofit.payments.select_related("household", "recorded_by").order_by(
                 "-paid_on", "-pk"
@@ -148,11 +149,7 @@ class DwellingView(RetrofitMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        household = Household.objects.filter(
-            stairwell_id=self.retrofit.stairwell_id, pk=kwargs["household"]
-        ).first()
-        if household is None:
-            raise Http404
+        household = self.household()
         community = self.retrofit.stairwell.building.estate.community
         personal = access.sees_personal_data(self.request.user, community)
         owners = list(household.owners.all())
@@ -165,7 +162,7 @@ class DwellingView(RetrofitMixin, TemplateView):
                 }
                 for o in owners
             ],
-            statement=selectors.dwelling_statement(self.retrofit, household),
+            statement=selectors.dwelling_statement(retrofit=self.retrofit, household=household),
             can_manage=access.has_perm(self.request.user, access.MANAGE, community),
         )
         return context
@@ -179,12 +176,16 @@ class ShareTableExportView(RetrofitMixin, View):
 
         retrofit = self.retrofit
         number = request.GET.get("version", "")
-        version = selectors.version_of(retrofit, int(number) if number.isdigit() else None)
+        version = selectors.share_version(
+            retrofit=retrofit, number=int(number) if number.isdigit() else None
+        )
         if version is None:
             raise Http404
         community = retrofit.stairwell.building.estate.community
         table = selectors.share_table(
-            retrofit, version=version, personal=access.sees_personal_data(request.user, community)
+            retrofit=retrofit,
+            version=version,
+            personal=access.sees_personal_data(request.user, community),
         )
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("Share table"))
@@ -260,7 +261,7 @@ class ShareTableExportView(RetrofitMixin, View):
         return response
 
 
-class StatisticsView(LoginRequiredMixin, TemplateView):
+class StatisticsView(StaffMixin, TemplateView):
     """Retrofits by status, subsidy committed, residents' contributions per region; arrears per
     estate and stairwell."""
 
@@ -275,10 +276,10 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         region = None
         region_id = self.request.GET.get("region", "")
         if region_id.isdigit():
-            region = scoped_get_or_404(user, Region.objects.all(), pk=int(region_id))
+            region = access.scoped_get_or_404(user, Region.objects.all(), pk=int(region_id))
         context.update(
-            stats=selectors.retrofit_statistics(user, region=region, by=by),
-            arrears=selectors.arrears(user),
+            stats=selectors.retrofit_statistics(user=user, region=region, by=by),
+            arrears=selectors.retrofit_arrears(user=user),
             by=by,
             region=region,
             groups=[
@@ -291,34 +292,17 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class SchemeListView(LoginRequiredMixin, TemplateView):
+class SchemeListView(StaffMixin, TemplateView):
     """The sharing schemes and subsidy policies offered to the user (and those they keep)."""
 
     template_name = "elevators/schemes.html"
 
     def get_context_data(self, **kwargs):
-        from django.db.models import Count, Prefetch
-
-        from elevators.models import SchemeFloor
-
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        schemes = list(
-            scheme_services.offered(user, SharingScheme.objects.all())
-            .select_related("region")
-            .prefetch_related(Prefetch("floors", SchemeFloor.objects.order_by("floor")))
-            .annotate(used=Count("retrofits", distinct=True))
-        )
-        policies = list(
-            scheme_services.offered(user, SubsidyPolicy.objects.all())
-            .select_related("region")
-            .annotate(used=Count("retrofits"))
-        )
-        for obj in [*schemes, *policies]:
-            obj.editable = scheme_services.may_edit_reference(user, obj)
         context.update(
-            schemes=schemes,
-            policies=policies,
+            schemes=scheme_services.schemes_listed(user=user),
+            policies=scheme_services.policies_listed(user=user),
             can_manage=access.has_any_perm(user, access.MANAGE),
         )
         return context

@@ -1,7 +1,8 @@
 """Elevators API. Scoping, permissions, filters and pagination come from `renovation.api`;
 every write and every domain action (a status change, the consent vote, a cost line, the final
 cost, recomputing the shares, a decline or re-join, an instalment plan, a payment) is an
-explicit endpoint calling one service."""
+explicit endpoint calling one service. A service's ValidationError becomes a 400 keyed by field
+in the exception handler (`renovation.drf`), so no view here catches it."""
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -32,8 +33,7 @@ from elevators.models import (
     SharingScheme,
     SubsidyPolicy,
 )
-from elevators.shared import as_api_error, scoped_get_or_404
-from elevators.shared import today as local_today
+from renovation import access, dates
 from renovation.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from renovation.drf import RolePermission
 
@@ -52,7 +52,9 @@ class ReferenceViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return scheme_services.offered(self.request.user, self.queryset.select_related("region"))
+        return scheme_services.references_offered(
+            user=self.request.user, references=self.queryset.select_related("region")
+        )
 
     def check_object_permissions(self, request, obj):
         if request.method not in (
@@ -75,8 +77,7 @@ class SubsidyPolicyViewSet(ReferenceViewSet):
         policy = serializer.instance or SubsidyPolicy()
         for field, value in serializer.validated_data.items():
             setattr(policy, field, value)
-        with as_api_error():
-            serializer.instance = scheme_services.policy_save(user=self.request.user, policy=policy)
+        serializer.instance = scheme_services.policy_save(user=self.request.user, policy=policy)
 
 
 class SharingSchemeViewSet(ReferenceViewSet):
@@ -96,10 +97,9 @@ class SharingSchemeViewSet(ReferenceViewSet):
             coefficients = scheme.coefficient_list if scheme.pk else []
         for field, value in data.items():
             setattr(scheme, field, value)
-        with as_api_error():
-            scheme = scheme_services.scheme_save(
-                user=self.request.user, scheme=scheme, coefficients=coefficients
-            )
+        scheme = scheme_services.scheme_save(
+            user=self.request.user, scheme=scheme, coefficients=coefficients
+        )
         serializer.instance = self.get_queryset().get(pk=scheme.pk)
 
 
@@ -113,7 +113,7 @@ class RetrofitViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return (
-            selectors.with_figures(super().get_queryset(), today=local_today())
+            selectors.retrofits_with_figures(retrofits=super().get_queryset(), today=dates.today())
             .select_related("stairwell__building__estate")
             .prefetch_related("cost_lines", "steps__actor")
             .order_by("pk")
@@ -136,7 +136,7 @@ class RetrofitViewSet(ScopedModelViewSet):
         created = {k: data.pop(k) for k in self.CREATE_FIELDS if k in data}
         rest = {k: v for k, v in data.items() if k in services.UPDATABLE}
         # One transaction: a refused plan detail leaves no retrofit behind.
-        with as_api_error(), transaction.atomic():
+        with transaction.atomic():
             retrofit = services.retrofit_create(user=self.request.user, **created)
             if rest:
                 services.retrofit_update(user=self.request.user, retrofit=retrofit, data=rest)
@@ -144,10 +144,7 @@ class RetrofitViewSet(ScopedModelViewSet):
 
     def perform_update(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k in services.UPDATABLE}
-        with as_api_error():
-            services.retrofit_update(
-                user=self.request.user, retrofit=serializer.instance, data=data
-            )
+        services.retrofit_update(user=self.request.user, retrofit=serializer.instance, data=data)
         serializer.instance = self._reread(serializer.instance.pk)
 
     def _action(self, request, serializer_class):
@@ -162,8 +159,7 @@ class RetrofitViewSet(ScopedModelViewSet):
         """Move the retrofit one step (see elevators.services.TRANSITIONS); past consent only
         when its consent vote was decided and passed."""
         retrofit, data = self._action(request, s.RetrofitTransitionSerializer)
-        with as_api_error():
-            services.retrofit_transition(retrofit=retrofit, actor=request.user, **data)
+        services.retrofit_transition(retrofit=retrofit, actor=request.user, **data)
         return self._respond(retrofit)
 
     @extend_schema(request=s.RetrofitConsentSerializer, responses=s.RetrofitSerializer)
@@ -172,8 +168,7 @@ class RetrofitViewSet(ScopedModelViewSet):
         """Start the consent vote: a new owner decision of the stairwell (major-matter rule),
         or an existing one given as `consultation`."""
         retrofit, data = self._action(request, s.RetrofitConsentSerializer)
-        with as_api_error():
-            services.retrofit_consent_start(retrofit=retrofit, actor=request.user, **data)
+        services.retrofit_consent_start(retrofit=retrofit, actor=request.user, **data)
         return self._respond(retrofit)
 
     @extend_schema(request=s.RetrofitCostLineSerializer, responses=s.RetrofitSerializer)
@@ -181,10 +176,7 @@ class RetrofitViewSet(ScopedModelViewSet):
     def cost_lines(self, request, pk=None):
         """Add a line to the cost estimate."""
         retrofit, data = self._action(request, s.RetrofitCostLineSerializer)
-        with as_api_error():
-            cost_services.cost_line_save(
-                retrofit=retrofit, line=CostLine(**data), actor=request.user
-            )
+        cost_services.cost_line_save(retrofit=retrofit, line=CostLine(**data), actor=request.user)
         return self._respond(retrofit)
 
     @extend_schema(request=s.RetrofitFinalCostSerializer, responses=s.RetrofitSerializer)
@@ -192,8 +184,7 @@ class RetrofitViewSet(ScopedModelViewSet):
     def final_cost(self, request, pk=None):
         """Record the final cost (null: back to the estimate); the shares follow."""
         retrofit, data = self._action(request, s.RetrofitFinalCostSerializer)
-        with as_api_error():
-            cost_services.final_cost_set(retrofit=retrofit, actor=request.user, **data)
+        cost_services.final_cost_set(retrofit=retrofit, actor=request.user, **data)
         return self._respond(retrofit)
 
     @extend_schema(request=s.ShareComputeSerializer, responses=s.ShareVersionSerializer)
@@ -202,15 +193,12 @@ class RetrofitViewSet(ScopedModelViewSet):
         """Compute a new current version of the share table (earlier versions are kept)."""
         retrofit, data = self._action(request, s.ShareComputeSerializer)
         first = not retrofit.versions.exists()
-        with as_api_error():
-            version = share_services.share_table_compute(
-                retrofit=retrofit,
-                actor=request.user,
-                reason_kind=ShareVersion.Reason.INITIAL
-                if first
-                else ShareVersion.Reason.RECOMPUTED,
-                reason=data["reason"],
-            )
+        version = share_services.share_table_compute(
+            retrofit=retrofit,
+            actor=request.user,
+            reason_kind=ShareVersion.Reason.INITIAL if first else ShareVersion.Reason.RECOMPUTED,
+            reason=data["reason"],
+        )
         return Response(s.ShareVersionSerializer(version).data, status=201)
 
     @extend_schema(request=s.RetrofitDeclineSerializer, responses=s.RetrofitSerializer)
@@ -218,8 +206,7 @@ class RetrofitViewSet(ScopedModelViewSet):
     def decline(self, request, pk=None):
         """A dwelling declines: it takes no share; the others' are recomputed."""
         retrofit, data = self._action(request, s.RetrofitDeclineSerializer)
-        with as_api_error():
-            share_services.decline_record(retrofit=retrofit, actor=request.user, **data)
+        share_services.decline_record(retrofit=retrofit, actor=request.user, **data)
         return self._respond(retrofit)
 
     @extend_schema(request=s.RetrofitRejoinSerializer, responses=s.RetrofitSerializer)
@@ -227,8 +214,7 @@ class RetrofitViewSet(ScopedModelViewSet):
     def rejoin(self, request, pk=None):
         """A dwelling that declined joins again and pays its share from `on`."""
         retrofit, data = self._action(request, s.RetrofitRejoinSerializer)
-        with as_api_error():
-            share_services.rejoin_record(retrofit=retrofit, actor=request.user, **data)
+        share_services.rejoin_record(retrofit=retrofit, actor=request.user, **data)
         return self._respond(retrofit)
 
     @extend_schema(request=s.InstalmentPlanSerializer, responses=s.InstalmentPlanSerializer)
@@ -236,8 +222,7 @@ class RetrofitViewSet(ScopedModelViewSet):
     def plan(self, request, pk=None):
         """Set a dwelling's instalment plan; its schedule in the current table is rewritten."""
         retrofit, data = self._action(request, s.InstalmentPlanSerializer)
-        with as_api_error():
-            plan = payment_services.plan_save(retrofit=retrofit, **data)
+        plan = payment_services.plan_save(retrofit=retrofit, **data)
         return Response(
             s.InstalmentPlanSerializer(plan, context=self.get_serializer_context()).data
         )
@@ -247,7 +232,9 @@ class RetrofitViewSet(ScopedModelViewSet):
     def versions(self, request, pk=None):
         """Every version of the share table, the newest first; one is current."""
         retrofit = self.get_object()
-        return Response(s.ShareVersionSerializer(selectors.versions_of(retrofit), many=True).data)
+        return Response(
+            s.ShareVersionSerializer(selectors.share_versions(retrofit=retrofit), many=True).data
+        )
 
 
 class ShareViewSet(ScopedReadOnlyViewSet):
@@ -287,8 +274,7 @@ class PaymentViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        with as_api_error():
-            payment = payment_services.payment_record(actor=self.request.user, **data)
+        payment = payment_services.payment_record(actor=self.request.user, **data)
         serializer.instance = self.get_queryset().get(pk=payment.pk)
 
 
@@ -322,8 +308,8 @@ class StatisticsViewSet(viewsets.ViewSet):
         if region_id:
             if not region_id.isdigit():
                 return Response({"region_id": ["A whole number is required."]}, status=400)
-            region = scoped_get_or_404(request.user, Region.objects.all(), pk=int(region_id))
-        stats = selectors.retrofit_statistics(request.user, region=region, by=by)
+            region = access.scoped_get_or_404(request.user, Region.objects.all(), pk=int(region_id))
+        stats = selectors.retrofit_statistics(user=request.user, region=region, by=by)
         return Response(s.ElevatorStatisticsSerializer(stats).data)
 
 
@@ -340,7 +326,7 @@ class ArrearsViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         estate_id = request.query_params.get("estate_id", "")
-        figures = selectors.arrears(
-            request.user, estate_id=int(estate_id) if estate_id.isdigit() else None
+        figures = selectors.retrofit_arrears(
+            user=request.user, estate_id=int(estate_id) if estate_id.isdigit() else None
         )
         return Response(s.ElevatorArrearsSerializer(figures).data)

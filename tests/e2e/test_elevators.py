@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
-from consultations.services import access_link_issue
+from consultations.links import access_link_issue
 from elevators import payment_services, services, share_services
 from tests.conftest import make_stairwell
 from tests.e2e.conftest import login

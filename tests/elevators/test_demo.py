@@ -11,7 +11,7 @@ def demo_city(db):
     from communities import demo as registry
     from consultations import demo as consultations_demo
 
-    registry.seed_registry(stdout=io.StringIO())
+    registry.seed_demo(stdout=io.StringIO())
     consultations_demo.seed_demo(stdout=io.StringIO())
 
 
@@ -35,6 +35,23 @@ def test_the_demo_seeds_retrofits_at_several_stages_once(demo_city):
     voting = Retrofit.objects.get(status="consent_vote")
     assert voting.consultation.status == "open"
     assert voting.stairwell.building.estate.name == "日晖六村"
+
+
+def test_the_consultations_demo_vote_states_the_subsidy_the_policy_gives(demo_city):
+    """Both demos tell of a ¥600,000 elevator at 日晖六村 under the shipped 40% policy (capped at
+    ¥280,000): the consultations demo's vote text must state what that policy gives."""
+    from consultations.demo import ELEVATOR
+    from consultations.models import Consultation
+    from elevators import demo
+
+    demo.seed_demo(stdout=io.StringIO())
+    retrofit = Retrofit.objects.get(
+        stairwell__building__estate__name="日晖六村", status="consent_vote"
+    )
+    assert (retrofit.cost, retrofit.subsidy) == (600000, 240000)
+    text = Consultation.objects.get(title=ELEVATOR).description
+    assert "造价约60万元" in text
+    assert f"约{retrofit.subsidy / 10000:.0f}万元" in text
 
 
 def test_every_demo_share_table_adds_up_to_the_amount_shared(demo_city):

@@ -149,8 +149,8 @@ def test_a_scheme_is_kept_at_a_node_the_user_manages(alice, charlie, tree):
         coefficients=["0", "0.5", "1"],
     )
     assert scheme.coefficient_list == ["0", "0.5", "1"]
-    assert scheme in scheme_services.schemes_offered(alice)
-    assert scheme not in scheme_services.schemes_offered(charlie)
+    assert scheme in scheme_services.schemes_offered(user=alice)
+    assert scheme not in scheme_services.schemes_offered(user=charlie)
     with pytest.raises(ValidationError, match="part of the city you manage"):
         scheme_services.scheme_save(
             user=charlie,
@@ -164,7 +164,7 @@ def test_shipped_schemes_and_policies_are_offered_everywhere_but_edited_by_super
 ):
     shipped = SharingScheme.objects.get(name="七层 楼层系数（一、二层不分摊）")
     assert shipped.coefficient_list == ["0", "0", "0.7", "0.8", "0.9", "1", "1.1"]
-    assert shipped in scheme_services.schemes_offered(charlie)
+    assert shipped in scheme_services.schemes_offered(user=charlie)
     policy = SubsidyPolicy.objects.get(name="按造价40%补贴 每台最高28万元")
     assert (policy.kind, policy.percent, policy.cap) == ("percent", D("40.00"), D("280000.00"))
     assert SubsidyPolicy.objects.filter(amount__in=[D("200000"), D("150000")]).count() == 2
@@ -330,7 +330,7 @@ def test_an_overdue_retrofit_is_flagged(alice, retrofit):
 def test_the_statistics_selector_reads_the_whole_city_for_system_jobs(alice, charlie, retrofit):
     from elevators.selectors import retrofit_statistics
 
-    assert retrofit_statistics(None)["totals"]["retrofits"] == 1
-    assert retrofit_statistics(charlie)["totals"]["retrofits"] == 0
-    by_district = retrofit_statistics(alice, by="district")["per_region"]
+    assert retrofit_statistics(user=None)["totals"]["retrofits"] == 1
+    assert retrofit_statistics(user=charlie)["totals"]["retrofits"] == 0
+    by_district = retrofit_statistics(user=alice, by="district")["per_region"]
     assert [(r["name"], r["retrofits"]) for r in by_district] == [("徐汇区", 1)]

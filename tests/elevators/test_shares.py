@@ -180,7 +180,7 @@ def test_a_plan_reshapes_the_schedule_and_it_adds_up_to_the_share(alice, retrofi
         interest_borne_by="resident",
         annual_rate=D("4.35"),
     )
-    statement = selectors.dwelling_statement(retrofit, household)
+    statement = selectors.dwelling_statement(retrofit=retrofit, household=household)
     rows = statement.schedule
     assert len(rows) == 8 and rows[0].number == 0 and rows[0].principal == D("4000.01")
     assert sum(r.principal for r in rows) == D("44000.00")
@@ -265,7 +265,7 @@ def test_payments_are_applied_to_the_schedule_in_order(alice, consented, stairwe
         method="bank",
         actor=alice,
     )
-    statement = selectors.dwelling_statement(consented, household)
+    statement = selectors.dwelling_statement(retrofit=consented, household=household)
     assert [r.state for r in statement.schedule] == ["paid", "overdue", "overdue", "due"]
     assert [r.received for r in statement.schedule] == [
         D("11000.00"),
@@ -365,14 +365,14 @@ def test_the_share_table_reads_in_a_fixed_number_of_queries(
     alice, retrofit, tree, scheme7, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(6) as captured:
-        table = selectors.share_table(retrofit, personal=True)
+        table = selectors.share_table(retrofit=retrofit, personal=True)
     assert len(table.rows) == 14 and table.totals["amount"] == D("360000.00")
     few = len(captured)
     bigger = make_stairwell(tree.estate_a, floors=7, per_floor=4, building_number="5")
     big = make_retrofit(alice, bigger, scheme=scheme7, costs=("600000",))
     share_services.share_table_compute(retrofit=big, reason_kind=Reason.INITIAL)
     with django_assert_max_num_queries(few):
-        table = selectors.share_table(big, personal=True)
+        table = selectors.share_table(retrofit=big, personal=True)
     assert len(table.rows) == 28
 
 

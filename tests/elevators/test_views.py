@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from communities.models import Owner
-from consultations.services import access_link_issue
+from consultations.links import access_link_issue
 from elevators import services, share_services
 from elevators.models import Payment, Retrofit, ShareVersion, SharingScheme
 from tests.conftest import make_stairwell

@@ -45,6 +45,18 @@ PUBLIC = {
     "consultations.resident_views.resident_home": RESIDENT,
     "consultations.resident_views.resident_consultation": RESIDENT,
     "consultations.resident_views.resident_leave": RESIDENT,
+    "elevators.resident_views.resident_share": RESIDENT,
+    "elevators.api.views.SubsidyPolicyViewSet": "subsidy policies are reference data: the "
+    "shipped city-wide ones and those kept at, above or below the caller's nodes "
+    "(elevators.scheme_services.references_offered, from access.region_paths); written only "
+    "where scheme_services.may_edit_reference allows, else 404; role permission",
+    "elevators.api.views.SharingSchemeViewSet": "sharing schemes are reference data, offered "
+    "and written like the subsidy policies (elevators.scheme_services); role permission",
+    "elevators.api.views.StatisticsViewSet": "aggregates only, computed by "
+    "elevators.selectors.retrofit_statistics from access.scope_queryset(user, ...); role "
+    "permission",
+    "elevators.api.views.ArrearsViewSet": "aggregates only, computed by "
+    "elevators.selectors.retrofit_arrears from access.scope_queryset(user, ...); role permission",
     "inspections.api.views.CategoryViewSet": "the inspection categories: one list for the "
     "whole city, configured by the administrator; authenticated staff only",
     "inspections.api.views.StatisticsViewSet": "aggregates only, computed by "
@@ -118,7 +130,14 @@ def test_every_routed_page_and_endpoint_is_scoped_or_public_with_a_reason():
 def test_the_walk_sees_the_whole_portal():
     routes = [route for route, _name, _pattern in _routes()]
     assert len(routes) > 80
-    for expected in ("api/v1/", "communities/", "consultations/", "inspections/", "projects/"):
+    for expected in (
+        "api/v1/",
+        "communities/",
+        "consultations/",
+        "elevators/",
+        "inspections/",
+        "projects/",
+    ):
         assert any(route.startswith(expected) for route in routes), expected
 
 
