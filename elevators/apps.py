@@ -7,6 +7,7 @@ from renovation import access
 class ElevatorsConfig(AppConfig):
     name = "elevators"
     verbose_name = _("Elevators")
+    nav_label = _("Elevators")  # this app's section of the main menu
     # Main-menu entries: (label, url name, perm from renovation.access).
     nav = (
         (_("Elevator retrofits"), "elevators:list", access.VIEW),
