@@ -1,0 +1,137 @@
+"""Writing a checked plan: new places inserted level by level, changed ones updated, owners
+replaced, all with history records that share one user, one time and one change reason, so
+the history shows the import as one change set. The caller holds the transaction."""
+
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from communities.importing.plan import Node, Plan
+from communities.models import Building, Estate, Household, Owner, Stairwell
+
+BATCH = 1000
+
+
+def apply_plan(*, plan: Plan, user, reason: str, progress=None) -> dict:
+    history = {
+        "default_user": user,
+        "default_change_reason": reason[:100],
+        "default_date": timezone.now(),
+    }
+    writer = _Writer(plan, history, progress)
+    estates = plan.nodes("estate")
+    writer.create(Estate, [n for n in estates if not n.existing])
+    writer.update(Estate, estates)
+
+    buildings = writer.attach(estates, "estate")
+    writer.create(Building, [n for n in buildings if not n.existing])
+    writer.update(Building, buildings)
+
+    stairwells = writer.attach(buildings, "building")
+    writer.create(Stairwell, [n for n in stairwells if not n.existing])
+    # The floor trigger checks each row as it is written: raise a stairwell's floors before
+    # its dwellings move up, lower them only after the dwellings have moved down.
+    raised = [n for n in stairwells if _floors_go(n, up=True) or not _floors_go(n, up=False)]
+    writer.update(Stairwell, raised)
+
+    households = writer.attach(stairwells, "stairwell")
+    writer.create(Household, [n for n in households if not n.existing])
+    writer.update(Household, households)
+    writer.update(Stairwell, [n for n in stairwells if _floors_go(n, up=False)])
+
+    writer.owners(households)
+    return writer.counts
+
+
+def _floors_go(node: Node, *, up: bool) -> bool:
+    if "floors" not in node.changes:
+        return False
+    old, new = node.changes["floors"]
+    return new > old if up else new < old
+
+
+class _Writer:
+    def __init__(self, plan: Plan, history: dict, progress):
+        self.plan, self.history, self.progress = plan, history, progress
+        self.counts = {"created": {}, "updated": {}, "owners_removed": 0}
+        self.total = sum(
+            1
+            for kind in ("estate", "building", "stairwell", "household")
+            for n in plan.nodes(kind)
+            if not n.existing or n.changes
+        )
+        self.done = 0
+
+    def _advance(self, n: int) -> None:
+        self.done += n
+        if self.progress:
+            self.progress(min(self.done, self.total), self.total)
+
+    @staticmethod
+    def attach(parents: list[Node], parent_field: str) -> list[Node]:
+        """The children of `parents`, each new one pointed at its (now saved) parent."""
+        children = []
+        for parent in parents:
+            for child in parent.children.values():
+                if not child.existing:
+                    setattr(child.obj, parent_field, parent.obj)
+                children.append(child)
+        return children
+
+    def create(self, model, nodes: list[Node]) -> None:
+        key = model._meta.model_name
+        self.counts["created"][key] = len(nodes)
+        for start in range(0, len(nodes), BATCH):
+            chunk = nodes[start : start + BATCH]
+            bulk_create_with_history([n.obj for n in chunk], model, **self.history)
+            self._advance(len(chunk))
+
+    def update(self, model, nodes: list[Node]) -> None:
+        changed = [n for n in nodes if n.existing and set(n.changes) - {"owners"}]
+        if not changed:
+            return
+        fields = sorted({name for n in changed for name in n.changes if name != "owners"})
+        for node in changed:
+            for name, (_old, new) in node.changes.items():
+                if name != "owners":
+                    setattr(node.obj, name, new)
+        key = model._meta.model_name
+        self.counts["updated"][key] = self.counts["updated"].get(key, 0) + len(changed)
+        for start in range(0, len(changed), BATCH):
+            chunk = changed[start : start + BATCH]
+            bulk_update_with_history([n.obj for n in chunk], model, fields, **self.history)
+            self._advance(len(chunk))
+
+    def owners(self, households: list[Node]) -> None:
+        """New dwellings get the file's owners; a registered dwelling whose owners the file
+        changes gets exactly the file's (the same name keeps its row; a phone is updated)."""
+        registered = self.plan.registry.owners if self.plan.registry else {}
+        create, update, remove = [], [], []
+        for node in households:
+            if node.owners is None or (node.existing and "owners" not in node.changes):
+                continue
+            old = list(registered.get(node.obj.pk, [])) if node.existing else []
+            for i, (name, phone) in enumerate(node.owners):
+                match = next((o for o in old if o.name == name), None)
+                if match is None:
+                    create.append(
+                        Owner(household=node.obj, name=name, phone=phone, is_primary=i == 0)
+                    )
+                    continue
+                old.remove(match)
+                if (match.phone, match.is_primary) != (phone, i == 0):
+                    match.phone, match.is_primary = phone, i == 0
+                    update.append(match)
+            remove += old
+        for start in range(0, len(create), BATCH):
+            bulk_create_with_history(create[start : start + BATCH], Owner, **self.history)
+        if update:
+            bulk_update_with_history(update, Owner, ["phone", "is_primary"], **self.history)
+        for owner in remove:
+            # One by one: simple-history records a deletion from the instance being deleted.
+            owner._history_user = self.history["default_user"]
+            owner._change_reason = self.history["default_change_reason"]
+            owner._history_date = self.history["default_date"]
+            owner.delete()
+        self.counts["created"]["owner"] = len(create)
+        self.counts["updated"]["owner"] = len(update)
+        self.counts["owners_removed"] = len(remove)
