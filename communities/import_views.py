@@ -62,10 +62,13 @@ class ImportJobView(UserJobMixin, DetailView):
         context = super().get_context_data(**kwargs)
         job, preview = self.object, self.object.preview or {}
         choices = [("", _("— ignore this column —"))] + [(c.key, c.label) for c in COLUMNS]
+        ignored = [c for c in preview.get("columns", []) if not c["target"]]
         context.update(
             preview=preview,
             choices=choices,
-            ignored=[c for c in preview.get("columns", []) if not c["target"]],
+            ignored=ignored,
+            # Folded away when it needs no attention (a phone screen is short).
+            open_mapping=bool(preview.get("error_count")),
             can_confirm=job.status == ImportJob.Status.CHECKED
             and preview.get("writes")
             and not preview.get("error_count"),

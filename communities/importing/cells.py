@@ -142,6 +142,15 @@ def split_room_code(value) -> tuple[str | None, str | None, str]:
     return None, None, room_number(raw)
 
 
+def floor_from_room(room: str) -> int | None:
+    """The floor a room number states, as flats are numbered here: 602 → 6, 1203 → 12; None
+    when the number does not read that way (a letter, a door 00, fewer than three digits)."""
+    if not room.isdigit() or not 3 <= len(room) <= 4:
+        return None
+    floor, door = int(room[:-2]), int(room[-2:])
+    return floor if floor >= 1 and door >= 1 else None
+
+
 def whole_number(value, *, low: int, high: int, unit_words=()) -> int:
     raw = text(value)
     cleaned = nospace(raw)
@@ -313,13 +322,13 @@ def phone(value) -> str:
     """ "138 1234-5678" / "+86 13812345678" / "(021)6438-1234" → digits only."""
     raw = text(value)
     if SCIENTIFIC.match(raw):
+        fix = _(
+            "Excel turned the phone numbers into numbers like 1.35319E+10 and their last "
+            "digits are lost. In Excel, format the column as text, type or paste the numbers "
+            "again, and save."
+        )
         raise ScientificPhone(
-            _("“%(value)s” lost its digits: Excel showed it as a number.") % {"value": raw},
-            _(
-                "Excel turned the phone numbers into numbers like 1.35319E+10 and their last "
-                "digits are lost. In Excel, format the column as text, type or paste the "
-                "numbers again, and save."
-            ),
+            _("“%(value)s” lost its digits. %(fix)s") % {"value": raw, "fix": fix}, fix
         )
     digits = re.sub(r"[\s\-()（）.]+", "", raw)
     if digits.startswith("+86"):
@@ -333,12 +342,19 @@ def phone(value) -> str:
     return digits
 
 
-def split_many(value) -> list[str]:
-    """ "张三、李四" / "张三,李四" / "张三/李四" → ["张三", "李四"]."""
+NOT_A_NAME = re.compile(r"[=()\"'@+:<>\[\]{}]")
+
+
+def split_many(value, *, names=True) -> list[str]:
+    """ "张三、李四" / "张三,李四" / "张三/李四" → ["张三", "李四"]. Text whose parts do not
+    read as names or numbers (a formula, a note) stays whole."""
     raw = text(value)
     if not SEPARATORS.search(raw):
         return [raw] if raw else []
-    return [part.strip() for part in SEPARATORS.split(raw) if part.strip()]
+    parts = [part.strip() for part in SEPARATORS.split(raw) if part.strip()]
+    if names and any(len(part) > 20 or NOT_A_NAME.search(part) for part in parts):
+        return [raw]
+    return parts
 
 
 def owners(name_cell, phone_cell) -> list[tuple[str, str]]:
@@ -350,7 +366,7 @@ def owners(name_cell, phone_cell) -> list[tuple[str, str]]:
         exc.key = "owner_name"
         raise
     try:
-        phones = [phone(p) for p in split_many(phone_cell)]
+        phones = [phone(p) for p in split_many(phone_cell, names=False)]
     except CellError as exc:
         exc.key = "owner_phone"
         raise

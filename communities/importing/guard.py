@@ -26,6 +26,9 @@ class ImportFileError(Exception):
 class TooManyRows(ImportFileError):
     """Raised at the first value past the row limit; the reader words the message."""
 
+    def __init__(self):
+        super().__init__("too many rows")
+
 
 def too_many_rows(limit: int) -> ImportFileError:
     return ImportFileError(

@@ -9,11 +9,17 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.importing.applying import apply_plan
-from communities.importing.columns import BY_KEY, duplicate_targets, normalise_header
+from communities.importing.columns import (
+    BY_KEY,
+    duplicate_targets,
+    find_header,
+    normalise_header,
+)
 from communities.importing.guard import ImportFileError
 from communities.importing.preview import check_file, preview_of
 from communities.importing.reading import read_table
@@ -114,10 +120,10 @@ def import_job_start(*, user, filename: str, data: bytes) -> ImportJob:
     """Read the upload (a file that cannot be read raises ImportFileError and leaves no job),
     then check it here or queue the check, by its length."""
     table = read_table(data, filename)
-    job = ImportJob.objects.create(
-        user=user, filename=filename[:255], data=data, total=len(table.rows)
-    )
-    if len(table.rows) <= INLINE_ROWS:
+    header = find_header(table.rows, import_mapping_for(user=user))
+    rows = len(table.rows) - (header + 1 if header is not None else 0)
+    job = ImportJob.objects.create(user=user, filename=filename[:255], data=data, total=rows)
+    if rows <= INLINE_ROWS:
         _check(job, table=table)
         job.refresh_from_db()
     else:
@@ -169,7 +175,7 @@ def _check(job: ImportJob, *, table=None, progress=None, note: str = "") -> None
         preview=preview_of(plan, table),
         mapping={"header_row": plan.header_row, "targets": [c.target for c in plan.columns]},
         plan_digest=plan.digest() if plan.ok else "",
-        done=job.total,
+        done=F("total"),
         error=note,
     )
 
@@ -251,11 +257,16 @@ def import_job_apply(*, job_id: int, separate_progress: bool = True) -> None:
                 counts = apply_plan(
                     plan=plan, user=job.user, reason=_reason(job), progress=progress
                 )
-                job.status, job.result, job.data = ImportJob.Status.DONE, counts, b""
-                job.finished_at, job.done = timezone.now(), job.total
-                job.save(update_fields=["status", "result", "data", "finished_at", "done"])
-    except IntegrityError:
+                ImportJob.objects.filter(pk=job_id).update(
+                    status=ImportJob.Status.DONE,
+                    result=counts,
+                    data=b"",
+                    finished_at=timezone.now(),
+                    done=F("total"),
+                )
+    except IntegrityError as exc:
         # Someone saved the same numbers between our check and the insert.
+        logger.warning("import job %s: the registry changed while writing: %s", job_id, exc)
         outcome = "changed"
     except ImportFileError as exc:
         ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, error=str(exc))

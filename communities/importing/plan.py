@@ -35,7 +35,7 @@ class Node:
     changes: dict = field(default_factory=dict)  # field → (old, new)
     children: dict = field(default_factory=dict)
     owners: list | None = None  # households: [(name, phone)] when the file names owners
-    owner_rows: list = field(default_factory=list)
+    failed_rows: int = 0  # rows under it that had a problem (their dwellings are not in it)
 
 
 # What each level takes from the file: {file key: model field}.

@@ -32,6 +32,7 @@ class Planner:
         )
         self.masked_owners_skipped = 0
         self.estate_cache = {}
+        self.floors_from_rooms = 0
 
     # ---- the whole file --------------------------------------------------------------------
 
@@ -51,6 +52,14 @@ class Planner:
             if progress and i % 250 == 0:
                 progress(i)
         self.check_floors()
+        if self.floors_from_rooms:
+            self.plan.warnings.append(
+                _(
+                    "%(n)s new dwellings have no floor in the file: each floor is read from the "
+                    "room number (room 602 is on floor 6)."
+                )
+                % {"n": self.floors_from_rooms}
+            )
         if self.masked_owners_skipped:
             self.plan.warnings.append(
                 _(
@@ -67,14 +76,18 @@ class Planner:
     # ---- one row, level by level ------------------------------------------------------------
 
     def row(self, row: int, v: dict) -> None:
+        self.reader.current = v
         codes = self.reader.room_code(row, v)
         if codes is None:
             return
+        before = len(self.plan.problems)
         estate = self.estate(row, v)
         building = estate and self.building(row, v, estate, codes)
         stairwell = building and self.stairwell(row, v, building, codes)
         if stairwell:
             self.household(row, v, stairwell, codes, estate.obj.community)
+        if building and len(self.plan.problems) > before:
+            building.failed_rows += 1
 
     def _estate_of(self, row, v, *, report=True):
         """The registered estate a row names (None for a new one)."""
@@ -317,6 +330,11 @@ class Planner:
                 )
                 return
         if node is None and existing is None:
+            if "floor" not in parsed and cells.text(v.get("floor")) == "":
+                floor = cells.floor_from_room(room)
+                if floor is not None:
+                    parsed["floor"] = floor
+                    self.floors_from_rooms += 1
             for key in ("floor", "floor_area"):
                 if key not in parsed and cells.text(v.get(key)) == "":
                     self.problem(
@@ -386,7 +404,7 @@ class Planner:
         ]
         phones = [
             self.reader.unmask(p, [o.phone for o in registered], _mask_phone)
-            for p in cells.split_many(v.get("owner_phone"))
+            for p in cells.split_many(v.get("owner_phone"), names=False)
         ]
         if None in names or None in phones:
             self.problem(
@@ -435,6 +453,8 @@ class Planner:
                     for h in s.children.values()
                 ] + [final(s, "floors") for s in building.children.values()]
                 floors = max([f for f in highest if f] or [0])
+                if not floors and building.failed_rows:
+                    continue  # its rows' own problems say what is wrong
                 if not floors:
                     self.problem(
                         building.row,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from communities.importing import cells
 from communities.importing.columns import BY_KEY
-from communities.importing.plan import Problem
+from communities.importing.plan import Problem, place_of
 
 # What makes a row reach below a level: a number or a dwelling's own values. (A floor count
 # or an elevator flag on a row that stops early has nothing to describe and is let be.)
@@ -24,6 +24,7 @@ class RowReader:
         self.by_key = {c.target: c for c in columns if c.target}
         self.problems = problems
         self.parsed = {}  # (key, cell text) → value: a sheet repeats its values on every row
+        self.current = {}  # the row being read, to name its place in a problem
 
     def has(self, key: str) -> bool:
         return key in self.by_key
@@ -33,6 +34,8 @@ class RowReader:
         return column.label if column else BY_KEY[key].header
 
     def problem(self, row, key, message, summary=None, *, place="", value=""):
+        if not place and self.current:
+            place = self.place_as_written()
         self.problems.append(
             Problem(
                 row,
@@ -42,6 +45,17 @@ class RowReader:
                 place,
                 str(value),
             )
+        )
+
+    def place_as_written(self) -> str:
+        """Estate, building, stairwell and room as the row writes them (for a problem found
+        before the row's place in the registry is known)."""
+        v = self.current
+        return place_of(
+            cells.text(v.get("estate")),
+            cells.building_number(v.get("building")) if cells.text(v.get("building")) else "",
+            cells.stairwell_number(v.get("stairwell")) if cells.text(v.get("stairwell")) else "",
+            cells.text(v.get("room_number")),
         )
 
     def parse(self, row, v, specs: dict, *, place="") -> dict | None:
