@@ -2,6 +2,7 @@
 replaced, all with history records that share one user, one time and one change reason, so
 the history shows the import as one change set. The caller holds the transaction."""
 
+from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -81,8 +82,12 @@ class _Writer:
         key = model._meta.model_name
         self.counts["created"][key] = len(nodes)
         for start in range(0, len(nodes), BATCH):
-            chunk = nodes[start : start + BATCH]
-            bulk_create_with_history([n.obj for n in chunk], model, **self.history)
+            chunk = [n.obj for n in nodes[start : start + BATCH]]
+            if _copyable(model):
+                model.objects.bulk_create(chunk)
+                _copy_history(model, [o.pk for o in chunk], "+", self.history)
+            else:
+                bulk_create_with_history(chunk, model, **self.history)
             self._advance(len(chunk))
 
     def update(self, model, nodes: list[Node]) -> None:
@@ -97,8 +102,12 @@ class _Writer:
         key = model._meta.model_name
         self.counts["updated"][key] = self.counts["updated"].get(key, 0) + len(changed)
         for start in range(0, len(changed), BATCH):
-            chunk = changed[start : start + BATCH]
-            bulk_update_with_history([n.obj for n in chunk], model, fields, **self.history)
+            chunk = [n.obj for n in changed[start : start + BATCH]]
+            if _copyable(model):
+                model.objects.bulk_update(chunk, fields)
+                _copy_history(model, [o.pk for o in chunk], "~", self.history)
+            else:
+                bulk_update_with_history(chunk, model, fields, **self.history)
             self._advance(len(chunk))
 
     def owners(self, households: list[Node]) -> None:
@@ -123,7 +132,12 @@ class _Writer:
                     update.append(match)
             remove += old
         for start in range(0, len(create), BATCH):
-            bulk_create_with_history(create[start : start + BATCH], Owner, **self.history)
+            chunk = create[start : start + BATCH]
+            if _copyable(Owner):
+                Owner.objects.bulk_create(chunk)
+                _copy_history(Owner, [o.pk for o in chunk], "+", self.history)
+            else:
+                bulk_create_with_history(chunk, Owner, **self.history)
         if update:
             bulk_update_with_history(update, Owner, ["phone", "is_primary"], **self.history)
         for owner in remove:
@@ -135,3 +149,59 @@ class _Writer:
         self.counts["created"]["owner"] = len(create)
         self.counts["updated"]["owner"] = len(update)
         self.counts["owners_removed"] = len(remove)
+
+
+# ---- history rows in SQL ----------------------------------------------------------------------
+
+HISTORY_OWN = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+}
+
+
+def _copyable(model) -> bool:
+    """Whether the model's historical table holds only what simple-history's defaults put
+    there (the tracked fields and its own five), so that _copy_history writes what
+    bulk_history_create would."""
+    historical = model.history.model
+    tracked = {f.attname for f in historical.tracked_fields}
+    return not hasattr(historical, "history_relation") and all(
+        f.attname in tracked | HISTORY_OWN for f in historical._meta.concrete_fields
+    )
+
+
+def _copy_history(model, pks: list[int], history_type: str, history: dict) -> None:
+    """The historical rows of the rows just written, copied in one INSERT … SELECT instead of
+    one Python object per row (for 3,000 dwellings that was a third of the import's time)."""
+    if not pks:
+        return
+    historical = model.history.model
+    quote = connection.ops.quote_name
+    source = {f.attname: f.column for f in model._meta.concrete_fields}
+    user = history["default_user"]
+    own = {
+        "history_date": history["default_date"],
+        "history_change_reason": history["default_change_reason"],
+        "history_type": history_type,
+        "history_user_id": user.pk if user is not None else None,
+    }
+    columns, values, params = [], [], []
+    for field in historical._meta.concrete_fields:
+        if field.attname == "history_id":
+            continue
+        columns.append(quote(field.column))
+        if field.attname in own:
+            values.append("%s")
+            params.append(own[field.attname])
+        else:
+            values.append(quote(source[field.attname]))
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+            f"SELECT {', '.join(values)} FROM {table} WHERE {pk} = ANY(%s) ORDER BY {pk}",
+            [*params, pks],
+        )

@@ -360,13 +360,17 @@ def split_many(value, *, names=True) -> list[str]:
 def owners(name_cell, phone_cell) -> list[tuple[str, str]]:
     """The owners one row gives: names and phones in order; a single phone goes with the
     first owner. More phones than owners is an error."""
+    return owners_from(split_many(name_cell), split_many(phone_cell, names=False))
+
+
+def owners_from(names: list[str], phones: list[str]) -> list[tuple[str, str]]:
     try:
-        names = [limited(n, length=50) for n in split_many(name_cell)]
+        names = [limited(n, length=50) for n in names]
     except CellError as exc:
         exc.key = "owner_name"
         raise
     try:
-        phones = [phone(p) for p in split_many(phone_cell, names=False)]
+        phones = [phone(p) for p in phones]
     except CellError as exc:
         exc.key = "owner_phone"
         raise

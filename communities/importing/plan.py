@@ -31,7 +31,7 @@ class Node:
     obj: object  # the registry's object, or a new unsaved one
     existing: bool
     given: dict  # what the file gives, parsed
-    place: str
+    place: "Where"
     changes: dict = field(default_factory=dict)  # field → (old, new)
     children: dict = field(default_factory=dict)
     owners: list | None = None  # households: [(name, phone)] when the file names owners
@@ -102,7 +102,7 @@ class Plan:
         for kind in ("estate", "building", "stairwell", "household"):
             for node in self.nodes(kind):
                 if not node.existing:
-                    ops.append(["new", kind, node.place, _plain(node.given), node.owners])
+                    ops.append(["new", kind, list(node.place), _plain(node.given), node.owners])
                 elif node.changes:
                     ops.append(["change", kind, node.obj.pk, _plain(node.changes)])
         return hashlib.sha256(json.dumps(ops, default=str).encode()).hexdigest()
@@ -110,6 +110,17 @@ class Plan:
 
 def _plain(values: dict) -> list:
     return sorted([k, str(v)] for k, v in values.items())
+
+
+class Where(tuple):
+    """(estate, building, stairwell, room) of a place, put into words only when shown: most
+    places of a file never are, and the words cost three translations each."""
+
+    def __new__(cls, estate="", building="", stairwell="", room=""):
+        return super().__new__(cls, (estate, building, stairwell, room))
+
+    def __str__(self):
+        return place_of(*self)
 
 
 def place_of(estate="", building="", stairwell="", room="") -> str:

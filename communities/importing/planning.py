@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from communities.importing import cells
 from communities.importing.columns import BY_KEY
 from communities.importing.matching import Ambiguous, Registry, ambiguous_message, name_key
-from communities.importing.plan import FIELDS, Node, Plan, final, place_of
+from communities.importing.plan import FIELDS, Node, Plan, Where, final
 from communities.importing.rows import RowReader
 from communities.models import Building, Estate, Household, Stairwell
 
@@ -153,7 +153,7 @@ class Planner:
         if node is not None:
             return node if self.reader.same(row, node, parsed) else None
         if existing is not None:
-            node = Node("estate", row, existing, True, parsed, existing.name)
+            node = Node("estate", row, existing, True, parsed, Where(existing.name))
         else:
             if not parsed.get("address"):
                 self.problem(
@@ -176,7 +176,7 @@ class Planner:
                 management_type=parsed.get("management_type", Estate.Management.NONE),
                 property_company=parsed.get("property_company", ""),
             )
-            node = Node("estate", row, obj, False, parsed, name)
+            node = Node("estate", row, obj, False, parsed, Where(name))
         self._compare(node, "estate")
         self.plan.estates[key] = node
         return node
@@ -231,7 +231,7 @@ class Planner:
         node = estate.children.get(number)
         if node is not None:
             return node if self.reader.same(row, node, parsed) else None
-        place = place_of(estate.place, number)
+        place = Where(estate.place[0], number)
         existing = None
         if estate.existing:
             try:
@@ -271,7 +271,7 @@ class Planner:
         node = building.children.get(number)
         if node is not None:
             return node if self.reader.same(row, node, parsed) else None
-        place = place_of(building.place, stairwell=number)
+        place = Where(*building.place[:2], number)
         existing = None
         if building.existing:
             try:
@@ -300,7 +300,7 @@ class Planner:
 
     def household(self, row, v, stairwell: Node, codes, community) -> None:
         room = codes[2]
-        place = place_of(stairwell.place, room=room)
+        place = Where(*stairwell.place[:3], room)
         if not room:
             self.reader.blank_below(row, v, "room_number", codes)
             return
@@ -415,7 +415,7 @@ class Planner:
             )
             return False
         try:
-            return cells.owners("、".join(names), "、".join(phones))
+            return cells.owners_from(names, phones)
         except cells.CellError as exc:
             value = cells.text(v.get(exc.key))
             self.problem(row, exc.key, exc.message, exc.summary, place=place, value=value)

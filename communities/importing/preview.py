@@ -177,12 +177,12 @@ def preview_of(plan: Plan, table: Table) -> dict:
         model = MODELS[kind]
         for node in plan.nodes(kind):
             if not node.existing and len(new) < SHOWN_NEW:
-                new.append({"kind": kind, "place": node.place, "row": node.row})
+                new.append({"kind": kind, "place": str(node.place), "row": node.row})
             if node.existing and node.changes and len(changed) < SHOWN_CHANGES:
                 changed.append(
                     {
                         "kind": kind,
-                        "place": node.place,
+                        "place": str(node.place),
                         "row": node.row,
                         "changes": [
                             [

@@ -42,7 +42,7 @@ class RowReader:
                 self.label(key) if key else "",
                 str(message),
                 str(summary or message),
-                place,
+                str(place),
                 str(value),
             )
         )

@@ -150,6 +150,20 @@ def test_the_import_is_one_change_set_with_who_and_when(client, alice, tree, reg
     assert job.status == ImportJob.Status.DONE and job.finished_at is not None
     assert job.data == b""  # the uploaded file is not kept once written
 
+    # Each record holds the row as written (the import copies them in SQL, not one by one).
+    changed = Household.objects.get(stairwell=registry, room_number="102")
+    added = Household.objects.get(stairwell__building__number="2", room_number="203")
+    for flat, kind in ((changed, "~"), (added, "+")):
+        record = flat.history.latest()
+        assert record.history_type == kind and record.history_user == alice
+        assert record.instance == flat
+        assert [getattr(record, f.attname) for f in Household._meta.concrete_fields] == [
+            getattr(flat, f.attname) for f in Household._meta.concrete_fields
+        ]
+    # The estate's history page shows the import's changes, by whom.
+    page = client.get(reverse("communities:estate-history", args=[tree.estate_a.pk]))
+    assert "alice" in page.content.decode() and "61.00" in page.content.decode()
+
 
 def test_one_bad_row_in_an_edited_export_writes_nothing(client, alice, tree, registry):
     workbook = export(client, alice)
