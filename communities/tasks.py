@@ -32,3 +32,11 @@ def import_job_apply(job_id: int) -> None:
             job_id=job_id, message=_("The import failed; nothing was written. Try again.")
         )
         raise
+
+
+@shared_task(name="communities.import_jobs_expire")
+def import_jobs_expire() -> int:
+    """Daily: drop the files of uploads nobody confirmed within a week."""
+    count = jobs.import_jobs_expire()
+    logger.info("communities: %s unconfirmed import(s) expired", count)
+    return count

@@ -6,6 +6,7 @@ written. A file of up to INLINE_ROWS rows is checked and written inside the requ
 which keeps `done`/`total` on the job row current for the page's progress bar."""
 
 import logging
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
@@ -29,6 +30,8 @@ from renovation import access
 logger = logging.getLogger(__name__)
 
 INLINE_ROWS = 5_000
+# An upload nobody confirmed is dropped (its file with its owners' names) after this long.
+KEEP_UNCONFIRMED = timedelta(days=7)
 # pg_try_advisory_xact_lock(LOCK_SPACE, job id): one writer per job.
 LOCK_SPACE = 0x1A7
 
@@ -220,7 +223,14 @@ def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
             _("This import was confirmed already or has changed. Reload the page.")
         )
     if job.total <= INLINE_ROWS:
-        import_job_apply(job_id=job.pk, separate_progress=False)
+        try:
+            import_job_apply(job_id=job.pk, separate_progress=False)
+        except Exception:
+            # Nothing was written (one transaction); the job must not wait for a worker.
+            logger.exception("import job %s: writing failed", job.pk)
+            import_job_fail(
+                job_id=job.pk, message=_("The import failed; nothing was written. Try again.")
+            )
     else:
         _queue(job, "apply")
     job.refresh_from_db()
@@ -292,4 +302,23 @@ def _recheck(job_id: int) -> None:
 def import_job_fail(*, job_id: int, message: str) -> None:
     ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
         status=ImportJob.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def import_jobs_expire(*, now=None) -> int:
+    """Drop the files of uploads left unconfirmed for KEEP_UNCONFIRMED (daily, from beat).
+    A conditional update: a rerun, or a job confirmed meanwhile, is left alone."""
+    cutoff = (now or timezone.now()) - KEEP_UNCONFIRMED
+    return (
+        ImportJob.objects.filter(
+            created_at__lt=cutoff,
+            status__in=(ImportJob.Status.CHECKED, ImportJob.Status.FAILED),
+        )
+        .exclude(data=b"")
+        .update(
+            data=b"",
+            status=ImportJob.Status.FAILED,
+            error=_("Not confirmed within a week: the file was removed. Upload it again."),
+            finished_at=timezone.now(),
+        )
     )

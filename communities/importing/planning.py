@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from communities.importing import cells
 from communities.importing.columns import BY_KEY
+from communities.importing.floors import check_floors
 from communities.importing.matching import Ambiguous, Registry, ambiguous_message, name_key
-from communities.importing.plan import FIELDS, Node, Plan, Where, final
+from communities.importing.plan import FIELDS, Node, Plan, Where
 from communities.importing.rows import RowReader
 from communities.models import Building, Estate, Household, Stairwell
 
@@ -51,7 +52,7 @@ class Planner:
             self.row(row, values)
             if progress and i % 250 == 0:
                 progress(i)
-        self.check_floors()
+        check_floors(self.plan, self.registry, self.reader)
         if self.floors_from_rooms:
             self.plan.warnings.append(
                 _(
@@ -438,93 +439,6 @@ class Planner:
                 old, new = getattr(node.obj, name), node.given[key]
                 if old != new:
                     node.changes[name] = (old, new)
-
-    def check_floors(self) -> None:
-        """Floors across levels, as they will be once written: a dwelling within its
-        stairwell's floors, a stairwell within its building's; a new building without a floor
-        count takes its highest dwelling's floor (said in the preview)."""
-        inferred = 0
-        for building in self.plan.nodes("building"):
-            floors = final(building, "floors")
-            if not floors:
-                highest = [
-                    final(h, "floor")
-                    for s in building.children.values()
-                    for h in s.children.values()
-                ] + [final(s, "floors") for s in building.children.values()]
-                floors = max([f for f in highest if f] or [0])
-                if not floors and building.failed_rows:
-                    continue  # its rows' own problems say what is wrong
-                if not floors:
-                    self.problem(
-                        building.row,
-                        "building_floors" if self.reader.has("building_floors") else "building",
-                        _("Required for a new building (%(column)s).")
-                        % {"column": BY_KEY["building_floors"].header},
-                        place=building.place,
-                    )
-                    continue
-                building.obj.floors = floors
-                inferred += 1
-            for stairwell in building.children.values():
-                self._check_stairwell(building, stairwell, floors)
-            if building.existing and "floors" in building.changes:
-                for other in self.registry.all_stairwells.get(building.obj.pk, []):
-                    if _final_of(building, other, "floors") > floors:
-                        self.problem(
-                            building.row,
-                            "building_floors",
-                            _("Stairwell %(n)s of this building has %(floors)s floors.")
-                            % {"n": other.number, "floors": other.floors},
-                            place=building.place,
-                        )
-        if inferred:
-            self.plan.warnings.append(
-                _(
-                    "%(n)s new buildings have no floor count in the file: each takes the "
-                    "highest floor of its dwellings."
-                )
-                % {"n": inferred}
-            )
-
-    def _check_stairwell(self, building: Node, stairwell: Node, building_floors: int) -> None:
-        floors = final(stairwell, "floors") or building_floors
-        if not stairwell.existing:
-            stairwell.obj.floors = floors
-        if floors > building_floors and (not stairwell.existing or stairwell.changes):
-            self.problem(
-                stairwell.row,
-                "stairwell_floors" if self.reader.has("stairwell_floors") else "stairwell",
-                _("The building has only %(n)s floors.") % {"n": building_floors},
-                place=stairwell.place,
-            )
-        for household in stairwell.children.values():
-            floor = final(household, "floor")
-            if floor > floors and (not household.existing or household.changes):
-                self.problem(
-                    household.row,
-                    "floor",
-                    _("The stairwell has only %(n)s floors.") % {"n": floors},
-                    place=household.place,
-                )
-        if stairwell.existing and "floors" in stairwell.changes:
-            in_file = {h.obj.pk for h in stairwell.children.values() if h.existing}
-            for other in self.registry.all_households.get(stairwell.obj.pk, []):
-                if other.pk not in in_file and other.floor > floors:
-                    self.problem(
-                        stairwell.row,
-                        "stairwell_floors",
-                        _("Room %(room)s of this stairwell is on floor %(floor)s.")
-                        % {"room": other.room_number, "floor": other.floor},
-                        place=stairwell.place,
-                    )
-
-
-def _final_of(building: Node, stairwell: Stairwell, name: str):
-    for node in building.children.values():
-        if node.existing and node.obj.pk == stairwell.pk:
-            return final(node, name)
-    return getattr(stairwell, name)
 
 
 def _mask_name(value: str) -> str:

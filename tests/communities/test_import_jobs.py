@@ -146,3 +146,25 @@ def test_a_running_job_page_offers_a_refresh_link_for_browsers_without_javascrip
     page = client.get(reverse("communities:import-job", args=[job.pk])).content.decode()
     assert "<noscript>" in page
     assert f'href="{reverse("communities:import-job", args=[job.pk])}"' in page
+
+
+@pytest.mark.django_db
+def test_unconfirmed_uploads_lose_their_file_after_a_week(client, alice, tree, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert settings.CELERY_BEAT_SCHEDULE["communities-expire-imports"]["task"] == (
+        "communities.import_jobs_expire"
+    )
+    client.force_login(alice)
+    _response, old_url = upload(client, xlsx_file(office_rows(2), OFFICE_HEADER))
+    _response, new_url = upload(client, xlsx_file(office_rows(2), OFFICE_HEADER))
+    old, new = ImportJob.objects.order_by("pk")
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert jobs.import_jobs_expire() == 1
+    assert jobs.import_jobs_expire() == 0  # a rerun is harmless
+    old.refresh_from_db()
+    assert old.status == ImportJob.Status.FAILED and old.data == b""
+    assert ImportJob.objects.get(pk=new.pk).status == ImportJob.Status.CHECKED
+    assert "Upload it again" in old.error or "重新上传" in old.error

@@ -259,3 +259,18 @@ def test_the_job_page_needs_a_fixed_number_of_queries(
     _response, job_url = upload(client, as_upload(export(client, alice)))
     with django_assert_max_num_queries(8):
         assert client.get(job_url).status_code == 200
+
+
+def test_lowering_a_stairwell_under_its_own_dwellings_in_the_file_names_them(
+    client, alice, tree, registry
+):
+    workbook = export(client, alice)
+    for row in workbook.active.iter_rows(min_row=2):
+        if row[COL["building"]].value == "1":
+            row[COL["stairwell_floors"]].value = 2
+    response, job_url = upload(client, as_upload(workbook))
+    problems = errors_of(response)
+    assert {(row, column) for row, column, _m in problems} >= {(7, "所在楼层"), (8, "所在楼层")}
+    assert all("2" in message for _r, _c, message in problems)
+    client.post(job_url, {"action": "confirm"})
+    assert Stairwell.objects.get(pk=registry.pk).floors == 3
