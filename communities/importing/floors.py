@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from communities.importing.columns import BY_KEY
 from communities.importing.plan import Node, Plan, final
-from communities.models import Stairwell
 
 
 def check_floors(plan: Plan, registry, reader) -> None:
@@ -35,8 +34,9 @@ def check_floors(plan: Plan, registry, reader) -> None:
         for stairwell in building.children.values():
             _check_stairwell(registry, reader, building, stairwell, floors)
         if building.existing and "floors" in building.changes:
+            in_file = {s.obj.pk for s in building.children.values() if s.existing}
             for other in registry.all_stairwells.get(building.obj.pk, []):
-                if _final_of(building, other, "floors") > floors:
+                if other.pk not in in_file and other.floors > floors:
                     reader.problem(
                         building.row,
                         "building_floors",
@@ -58,13 +58,21 @@ def _check_stairwell(registry, reader, building: Node, stairwell: Node, building
     floors = final(stairwell, "floors") or building_floors
     if not stairwell.existing:
         stairwell.obj.floors = floors
-    moved = not stairwell.existing or stairwell.changes or "floors" in building.changes
-    if floors > building_floors and moved:
+    if floors > building_floors and (not stairwell.existing or stairwell.changes):
         reader.problem(
             stairwell.row,
             "stairwell_floors" if reader.has("stairwell_floors") else "stairwell",
             _("The building has only %(n)s floors.") % {"n": building_floors},
             place=stairwell.place,
+        )
+    elif floors > building_floors and "floors" in building.changes:
+        # The file lowers the building under a stairwell it leaves as it is.
+        reader.problem(
+            building.row,
+            "building_floors",
+            _("Stairwell %(n)s of this building has %(floors)s floors.")
+            % {"n": stairwell.obj.number, "floors": floors},
+            place=building.place,
         )
     for household in stairwell.children.values():
         if final(household, "floor") > floors:
@@ -85,10 +93,3 @@ def _check_stairwell(registry, reader, building: Node, stairwell: Node, building
                     % {"room": other.room_number, "floor": other.floor},
                     place=stairwell.place,
                 )
-
-
-def _final_of(building: Node, stairwell: Stairwell, name: str):
-    for node in building.children.values():
-        if node.existing and node.obj.pk == stairwell.pk:
-            return final(node, name)
-    return getattr(stairwell, name)
