@@ -433,6 +433,17 @@ class ImportJob(models.Model):
         return self.status in self.RUNNING
 
     @property
+    def status_label(self) -> str:
+        """The status as the pages say it: a checked file has problems, nothing to change, or
+        waits for its confirmation."""
+        preview = self.preview or {}
+        if self.status == self.Status.CHECKED and preview.get("error_count"):
+            return str(_("Checked: problems to fix"))
+        if self.status == self.Status.CHECKED and not preview.get("writes"):
+            return str(_("Checked: nothing changes"))
+        return self.get_status_display()
+
+    @property
     def percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else 0
 

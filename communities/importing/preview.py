@@ -79,8 +79,11 @@ def check_file(
             % {"rows": _rows(only_ignored)}
         )
     unused = [c.label for c in ignored if filled[c.index]]
-    if not plan.problems and not plan.writes() and (unused or only_ignored):
+    matched = plan.counts()["unchanged"]["household"]
+    if not plan.problems and not plan.writes() and (only_ignored or (unused and not matched)):
         # The silent "imported 24 rows, 0 dwellings": content that goes nowhere is an error.
+        # (Rows that match registered dwellings are "nothing changed", with a 序号 column or
+        # the like listed as ignored.)
         plan.problems.append(
             Problem(
                 0,

@@ -132,3 +132,10 @@ def test_a_csv_saved_as_unicode_text_reads():
     text = "小区名称\t楼号\n日晖六村\t3号楼\n"
     table = read_table(text.encode("utf-16"), "台账.txt")
     assert table.rows == [(1, ["小区名称", "楼号"]), (2, ["日晖六村", "3号楼"])]
+
+
+def test_a_file_over_ten_megabytes_is_refused_before_it_is_read():
+    from communities.importing.reading import MAX_BYTES
+
+    with pytest.raises(ImportFileError, match="10 MB"):
+        read_table(b"a,b\n" * (MAX_BYTES // 4 + 1), "big.csv")

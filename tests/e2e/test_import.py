@@ -102,6 +102,11 @@ def test_the_preview_of_an_edited_registry_reads_at_desktop_width(
     upload_file(page, live_server, office_sheet())
     page.click("button:has-text('确认导入')")
     page.wait_for_selector("text=已导入")
+    # The same sheet again changes nothing, and says so instead of offering to import.
+    upload_file(page, live_server, office_sheet())
+    assert page.locator(".import-nothing").is_visible()
+    assert page.locator("button:has-text('确认导入')").count() == 0
+    shot(page, "import-nothing-changed")
     rows = office_rows(24)
     rows[0][6], rows[1][8], rows[2][5] = "60.10", "13900000000", "3-1-201"  # a code: the same
     upload_file(page, live_server, office_sheet(rows))
