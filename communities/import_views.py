@@ -69,6 +69,7 @@ class ImportJobView(UserJobMixin, DetailView):
             ignored=ignored,
             # Folded away when it needs no attention (a phone screen is short).
             open_mapping=bool(preview.get("error_count")),
+            replace_owners=bool((job.mapping or {}).get("replace_owners")),
             can_confirm=job.status == ImportJob.Status.CHECKED
             and preview.get("writes")
             and not preview.get("error_count"),
@@ -84,6 +85,9 @@ class ImportJobView(UserJobMixin, DetailView):
                 targets = [request.POST.get(f"target-{c['index']}", "") for c in columns]
                 jobs.import_job_remap(job=job, user=request.user, targets=targets)
                 messages.info(request, _("Checked again with your column mapping."))
+            elif action == "owners":
+                replace = request.POST.get("replace_owners") == "1"
+                jobs.import_job_remap(job=job, user=request.user, replace_owners=replace)
             elif action == "confirm":
                 job = jobs.import_job_confirm(job=job, user=request.user)
                 if job.status == ImportJob.Status.DONE:

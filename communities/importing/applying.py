@@ -111,15 +111,17 @@ class _Writer:
             self._advance(len(chunk))
 
     def owners(self, households: list[Node]) -> None:
-        """New dwellings get the file's owners; a registered dwelling whose owners the file
-        changes gets exactly the file's (the same name keeps its row; a phone is updated)."""
+        """New dwellings get the file's owners; a registered dwelling whose owners change gets
+        the planned list (the same name keeps its row; a phone or the primary flag is
+        updated; an owner not on the list is removed)."""
         registered = self.plan.registry.owners if self.plan.registry else {}
         create, update, remove = [], [], []
         for node in households:
             if node.owners is None or (node.existing and "owners" not in node.changes):
                 continue
             old = list(registered.get(node.obj.pk, [])) if node.existing else []
-            for i, (name, phone) in enumerate(node.owners):
+            wanted = node.changes["owners"][1] if node.existing else node.owners
+            for i, (name, phone) in enumerate(wanted):
                 match = next((o for o in old if o.name == name), None)
                 if match is None:
                     create.append(

@@ -176,29 +176,44 @@ def _check(job: ImportJob, *, table=None, progress=None, note: str = "") -> None
     job_qs.update(
         status=ImportJob.Status.CHECKED,
         preview=preview_of(plan, table),
-        mapping={"header_row": plan.header_row, "targets": [c.target for c in plan.columns]},
+        mapping={
+            "header_row": plan.header_row,
+            "targets": [c.target for c in plan.columns],
+            "replace_owners": bool((job.mapping or {}).get("replace_owners")),
+        },
         plan_digest=plan.digest() if plan.ok else "",
         done=F("total"),
         error=note,
     )
 
 
-def import_job_remap(*, job: ImportJob, user, targets: list[str]) -> ImportJob:
-    """Staff corrected the column mapping in the preview: remember it for the office's next
-    file and check the file again with it."""
+def import_job_remap(
+    *, job: ImportJob, user, targets: list[str] | None = None, replace_owners: bool | None = None
+) -> ImportJob:
+    """Staff corrected the column mapping in the preview (remembered for the office's next
+    file), or chose what happens to registered owners the file does not name: check the file
+    again with it."""
     if job.status != ImportJob.Status.CHECKED or not job.mapping:
         raise ValidationError(_("This import is not waiting for a mapping any more."))
-    columns = job.preview["columns"]
-    if len(targets) != len(columns) or any(t and t not in BY_KEY for t in targets):
-        raise ValidationError(_("The mapping does not fit this file's columns. Reload the page."))
-    twice = duplicate_targets(targets)
-    if twice:
-        raise ValidationError(
-            _("Each target may be chosen for one column only: %(targets)s.")
-            % {"targets": "、".join(str(BY_KEY[t].label) for t in twice)}
-        )
-    import_mapping_remember(user=user, headers=[c["header"] for c in columns], targets=targets)
-    job.mapping = {"header_row": job.mapping["header_row"], "targets": targets}
+    mapping = dict(job.mapping)
+    if targets is not None:
+        columns = job.preview["columns"]
+        if len(targets) != len(columns) or any(t and t not in BY_KEY for t in targets):
+            raise ValidationError(
+                _("The mapping does not fit this file's columns. Reload the page.")
+            )
+        twice = duplicate_targets(targets)
+        if twice:
+            raise ValidationError(
+                _("Each target may be chosen for one column only: %(targets)s.")
+                % {"targets": "、".join(str(BY_KEY[t].label) for t in twice)}
+            )
+        headers = [c["header"] for c in columns]
+        import_mapping_remember(user=user, headers=headers, targets=targets)
+        mapping["targets"] = targets
+    if replace_owners is not None:
+        mapping["replace_owners"] = replace_owners
+    job.mapping = mapping
     job.status = ImportJob.Status.CHECK_QUEUED
     job.save(update_fields=["mapping", "status"])
     if job.total <= INLINE_ROWS:

@@ -36,6 +36,7 @@ class Node:
     children: dict = field(default_factory=dict)
     owners: list | None = None  # households: [(name, phone)] when the file names owners
     failed_rows: int = 0  # rows under it that had a problem (their dwellings are not in it)
+    unnamed_owners: int = 0  # households: registered owners the file does not name
 
 
 # What each level takes from the file: {file key: model field}.
@@ -67,6 +68,7 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     ignored_filled: dict = field(default_factory=dict)  # ignored column index → filled cells
     registry: object = None  # the matching.Registry the plan was made against
+    unnamed_owners: int = 0  # registered owners the file does not name
 
     @property
     def ok(self) -> bool:

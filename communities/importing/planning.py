@@ -5,7 +5,9 @@ early (without a room it only names its stairwell, and so on up).
 Matching: estate by name in the user's MANAGE scope, building, stairwell and room by their
 normalised numbers. A place the registry has is compared field by field with what the file
 gives; a blank cell keeps what the registry has. A dwelling's owners, when the file names
-them, replace the registry's (matched by name, so a corrected phone is an update)."""
+them, are matched by name (a corrected phone is an update; a blank phone keeps the registered
+one); registered owners the file does not name are kept unless staff choose to remove them
+(`replace_owners`), since a sheet often lists only the 户主."""
 
 from django.utils.translation import gettext as _
 
@@ -21,7 +23,7 @@ SKIPPED = object()  # owners the user may not change: left as they are
 
 
 class Planner:
-    def __init__(self, *, user, columns, header_row, lock=False):
+    def __init__(self, *, user, columns, header_row, lock=False, replace_owners=False):
         self.plan = Plan(columns=columns, header_row=header_row)
         self.registry = self.plan.registry = Registry(user=user, lock=lock)
         self.reader = RowReader(columns, self.plan.problems)
@@ -34,6 +36,7 @@ class Planner:
         self.masked_owners_skipped = 0
         self.estate_cache = {}
         self.floors_from_rooms = 0
+        self.replace_owners = replace_owners
 
     # ---- the whole file --------------------------------------------------------------------
 
@@ -61,6 +64,7 @@ class Planner:
                 )
                 % {"n": self.floors_from_rooms}
             )
+        self._warn_unnamed_owners()
         if self.masked_owners_skipped:
             self.plan.warnings.append(
                 _(
@@ -423,13 +427,41 @@ class Planner:
             return False
 
     def _compare_owners(self, node: Node) -> None:
+        """The dwelling's owners once written: the file's, in its order (the first is the
+        primary owner), then, unless they are to be removed, the registered ones it does not
+        name. A blank phone in the file keeps the registered phone of that owner."""
         if node.owners is None or not node.existing:
             return
-        old = [(o.name, o.phone) for o in self.registry.owners.get(node.obj.pk, [])]
-        if old != node.owners:
-            node.changes["owners"] = (old, list(node.owners))
+        registered = self.registry.owners.get(node.obj.pk, [])
+        old = [(o.name, o.phone) for o in registered]
+        phones = {o.name: o.phone for o in registered}
+        given = [(name, phone or phones.get(name, "")) for name, phone in node.owners]
+        named = {name for name, _phone in given}
+        unnamed = [(name, phone) for name, phone in old if name not in named]
+        node.unnamed_owners = len(unnamed)
+        new = given if self.replace_owners else given + unnamed
+        if old != new:
+            node.changes["owners"] = (old, new)
         else:
             node.changes.pop("owners", None)
+
+    def _warn_unnamed_owners(self) -> None:
+        dwellings = [n for n in self.plan.nodes("household") if n.unnamed_owners]
+        self.plan.unnamed_owners = sum(n.unnamed_owners for n in dwellings)
+        if not dwellings:
+            return
+        counts = {"n": self.plan.unnamed_owners, "dwellings": len(dwellings)}
+        if self.replace_owners:
+            message = _(
+                "%(n)s registered owners of %(dwellings)s dwellings are not named in the file "
+                "and will be removed."
+            )
+        else:
+            message = _(
+                "%(n)s registered owners of %(dwellings)s dwellings are not named in the file "
+                "(a sheet that lists only the 户主?): they are kept."
+            )
+        self.plan.warnings.append(message % counts)
 
     # ---- comparing and final checks ---------------------------------------------------------
 

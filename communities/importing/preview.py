@@ -50,7 +50,13 @@ def check_file(
             continue
         records.append((number, values))
 
-    planner = Planner(user=user, columns=columns, header_row=header_number, lock=lock)
+    planner = Planner(
+        user=user,
+        columns=columns,
+        header_row=header_number,
+        lock=lock,
+        replace_owners=bool((mapping or {}).get("replace_owners")),
+    )
     plan = planner.plan
     plan.ignored_filled = {c.index: filled[c.index] for c in ignored}
     if not any(c.target == "estate" for c in columns):
@@ -222,4 +228,5 @@ def preview_of(plan: Plan, table: Table) -> dict:
         "errors": group_problems(plan.problems),
         "error_count": len(plan.problems),
         "warnings": [str(w) for w in plan.warnings],
+        "unnamed_owners": plan.unnamed_owners,
     }

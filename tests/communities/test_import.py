@@ -220,7 +220,9 @@ def test_a_dwelling_already_in_the_registry_is_updated_not_added_again(alice, tr
     assert result.created["households"] == 1 and result.updated["households"] == 1
     flat = stairwell.households.get(room_number="101")
     assert flat.floor_area == Decimal("56.30")
-    assert [(o.name, o.phone) for o in flat.owners.all()] == [("张三", "13812345678")]
+    # The file's owner becomes the primary one; the registered owner it does not name stays.
+    assert [(o.name, o.is_primary) for o in flat.owners.all()][0] == ("张三", True)
+    assert flat.owners.count() == 2 and flat.owners.filter(is_primary=True).count() == 1
     assert stairwell.households.filter(room_number="101").count() == 1
 
 

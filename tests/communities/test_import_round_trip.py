@@ -93,6 +93,11 @@ def test_an_edited_export_updates_dwellings_and_owners_and_adds_new_rows(
     sheet.append(new)
 
     response, job_url = upload(client, as_upload(workbook))
+    # The owner renamed in 201: by default the registered owner the file no longer names is
+    # kept beside the new one; staff choose to remove such owners, and the file is checked again.
+    assert response.context["preview"]["unnamed_owners"] == 1
+    client.post(job_url, {"action": "owners", "replace_owners": "1"})
+    response = client.get(job_url)
     preview = response.context["preview"]
     assert preview["error_count"] == 0, errors_of(response)
     assert preview["counts"]["new"]["household"] == 1
@@ -129,6 +134,7 @@ def test_the_import_is_one_change_set_with_who_and_when(client, alice, tree, reg
     new[COL["room_number"]] = "203"
     sheet.append(new)
     _response, job_url = upload(client, as_upload(workbook, "日晖六村台账.xlsx"))
+    client.post(job_url, {"action": "owners", "replace_owners": "1"})
     confirm(client, job_url)
 
     job = ImportJob.objects.get()
@@ -274,3 +280,28 @@ def test_lowering_a_stairwell_under_its_own_dwellings_in_the_file_names_them(
     assert all("2" in message for _r, _c, message in problems)
     client.post(job_url, {"action": "confirm"})
     assert Stairwell.objects.get(pk=registry.pk).floors == 3
+
+
+def test_a_sheet_naming_only_the_primary_owner_keeps_the_co_owners_and_their_phones(
+    client, alice, tree, registry
+):
+    # The office's own sheet: one 户主 per dwelling and no phone column.
+    header = ["小区名称", "楼号", "单元", "房号", "户主"]
+    rows = [["日晖六村", "1", "1", "101", "王建国"], ["日晖六村", "1", "1", "102", "陈红"]]
+    from tests.communities.import_files import xlsx_file
+
+    client.force_login(alice)
+    response, job_url = upload(client, xlsx_file(rows, header))
+    preview = response.context["preview"]
+    assert preview["unnamed_owners"] == 2  # 101: 李秀英; 102: its owner is not 陈红
+    assert preview["counts"]["changed"]["household"] == 1, (preview["changed"], preview["counts"])
+    assert "kept" in " ".join(preview["warnings"]) or "保留" in " ".join(preview["warnings"])
+    confirm(client, job_url)
+    flat = Household.objects.get(stairwell=registry, room_number="101")
+    assert [(o.name, o.phone, o.is_primary) for o in flat.owners.all()] == [
+        ("王建国", "13812345678", True),
+        ("李秀英", "", False),
+    ]
+    other = Household.objects.get(stairwell=registry, room_number="102")
+    assert [o.is_primary for o in other.owners.order_by("-is_primary")] == [True, False]
+    assert other.owners.get(is_primary=True).name == "陈红"
