@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 INLINE_ROWS = 5_000
 # An upload nobody confirmed is dropped (its file with its owners' names) after this long.
 KEEP_UNCONFIRMED = timedelta(days=7)
+# What the job page needs back after a step run in the request (not the uploaded file).
+SHOWN = ["status", "mapping", "done", "total", "error", "preview", "plan_digest", "result"]
 # pg_try_advisory_xact_lock(LOCK_SPACE, job id): one writer per job.
 LOCK_SPACE = 0x1A7
 
@@ -128,7 +130,7 @@ def import_job_start(*, user, filename: str, data: bytes) -> ImportJob:
     job = ImportJob.objects.create(user=user, filename=filename[:255], data=data, total=rows)
     if rows <= INLINE_ROWS:
         _check(job, table=table)
-        job.refresh_from_db()
+        job.refresh_from_db(fields=SHOWN)
     else:
         _queue(job, "check")
     return job
@@ -218,7 +220,7 @@ def import_job_remap(
     job.save(update_fields=["mapping", "status"])
     if job.total <= INLINE_ROWS:
         _check(job)
-        job.refresh_from_db()
+        job.refresh_from_db(fields=SHOWN)
     else:
         _queue(job, "check")
     return job
@@ -248,7 +250,7 @@ def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
             )
     else:
         _queue(job, "apply")
-    job.refresh_from_db()
+    job.refresh_from_db(fields=SHOWN)
     return job
 
 
