@@ -3,7 +3,6 @@ confirmation, progress (polled by htmx, a refresh link without JavaScript), the 
 the export. Each view parses input and calls one service of communities/importing/jobs.py."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,7 +16,7 @@ from communities import forms
 from communities.importing import COLUMNS, ImportFileError, import_template, jobs, registry_export
 from communities.importing.reading import MAX_BYTES
 from communities.models import ImportJob
-from renovation.views import PermRequiredMixin
+from renovation.views import PermRequiredMixin, StaffMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -127,7 +126,10 @@ class ImportTemplateView(PermRequiredMixin, View):
         )
 
 
-class ExportView(LoginRequiredMixin, View):
+class ExportView(StaffMixin, View):
+    """The user's registry (communities.selectors.registry_export_rows: their scope), owners
+    masked outside their personal-data scope."""
+
     def get(self, request):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return FileResponse(
