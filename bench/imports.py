@@ -33,7 +33,7 @@ def template_rows(community: Region, subdistrict: str):
         "stairwell_floors": 6,
         "has_elevator": "无",
         "floor_area": 56.3,
-        "ownership_type": "售后公房",
+        "ownership_type": "私有产权",
         "occupants": 2,
     }
     for b in range(1, 26):
