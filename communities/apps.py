@@ -31,3 +31,12 @@ class CommunitiesConfig(AppConfig):
             "household_count": households["count"],
             "total_area": households["area"] or 0,
         }
+
+    def ready(self):
+        from celery.schedules import crontab
+        from django.conf import settings
+
+        settings.CELERY_BEAT_SCHEDULE["communities-expire-imports"] = {
+            "task": "communities.import_jobs_expire",
+            "schedule": crontab(hour=3, minute=20),
+        }

@@ -124,7 +124,10 @@ OwnerFormSet = forms.inlineformset_factory(
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("File (xlsx or CSV)"),
-        help_text=_("Use the template's columns. CSV may be saved by Excel as UTF-8 or GBK."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        label=_("File (xlsx, xls or CSV)"),
+        help_text=_(
+            "Your own registry sheet or the template. CSV may be saved as UTF-8 or GBK. "
+            "Nothing is written before you have seen the preview and confirmed it."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
     )

@@ -368,3 +368,134 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+
+class ImportJob(models.Model):
+    """One registry file on its way in: uploaded, checked (the preview staff confirm), written.
+    The file itself is kept in the row (not on disk) so that a Celery worker on another host
+    can read it; it is dropped once the job has finished. Large files are checked and written
+    by a worker, which keeps `done`/`total` current for the page's progress bar."""
+
+    class Status(models.TextChoices):
+        CHECK_QUEUED = "check_queued", _("Waiting to be checked")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked: waiting for confirmation")
+        APPLY_QUEUED = "apply_queued", _("Waiting to be written")
+        APPLYING = "applying", _("Writing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = (Status.CHECK_QUEUED, Status.CHECKING, Status.APPLY_QUEUED, Status.APPLYING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file"), default=b"")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CHECK_QUEUED
+    )
+    # Target key per column of the file ("" = ignored), as detected or as staff corrected it.
+    mapping = models.JSONField(_("column mapping"), null=True, blank=True)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    preview = models.JSONField(_("preview"), null=True, blank=True)
+    # Fingerprint of what the preview promised to write: the import is refused when the
+    # registry changed between the preview and the confirmation.
+    plan_digest = models.CharField(max_length=64, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    # Not scoped by region: a job is its uploader's own, and its pages look it up by user.
+
+    class Meta:
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")),
+                name="%(app_label)s_%(class)s_done_within_total",
+                violation_error_message=_("An import cannot have done more rows than it has."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.filename}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages say it: a checked file has problems, nothing to change, or
+        waits for its confirmation."""
+        preview = self.preview or {}
+        if self.status == self.Status.CHECKED and preview.get("error_count"):
+            return str(_("Checked: problems to fix"))
+        if self.status == self.Status.CHECKED and not preview.get("writes"):
+            return str(_("Checked: nothing changes"))
+        return self.get_status_display()
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else 0
+
+
+class ImportMapping(models.Model):
+    """An office's column mapping, remembered for its next file: {normalised header: target
+    key, "" for a column it ignores}. One per office region (the region of the user's managing
+    membership); a user without one (a superuser) keeps their own."""
+
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_mappings",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_mappings",
+    )
+    headers = models.JSONField(_("headers"), default=dict)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    region_lookup = "region"
+
+    class Meta:
+        verbose_name = _("import column mapping")
+        verbose_name_plural = _("import column mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(region__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_region",
+                violation_error_message=_("This office already has a column mapping."),
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(region__isnull=True),
+                name="%(app_label)s_%(class)s_one_per_user_without_region",
+                violation_error_message=_("This user already has a column mapping."),
+            ),
+            models.CheckConstraint(
+                condition=Q(region__isnull=False) | Q(user__isnull=False),
+                name="%(app_label)s_%(class)s_region_or_user",
+                violation_error_message=_("A column mapping belongs to an office or a user."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.region or self.user)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from communities import views
+from communities import import_views, views
 
 app_name = "communities"
 urlpatterns = [
@@ -30,7 +30,13 @@ urlpatterns = [
         name="household-create",
     ),
     path("households/<int:pk>/edit/", views.HouseholdUpdateView.as_view(), name="household-update"),
-    path("import/", views.ImportView.as_view(), name="import"),
-    path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import-template"),
-    path("export.xlsx", views.ExportView.as_view(), name="export"),
+    path("import/", import_views.ImportView.as_view(), name="import"),
+    path("import/<int:pk>/", import_views.ImportJobView.as_view(), name="import-job"),
+    path(
+        "import/<int:pk>/progress/",
+        import_views.ImportJobProgressView.as_view(),
+        name="import-job-progress",
+    ),
+    path("import/template.xlsx", import_views.ImportTemplateView.as_view(), name="import-template"),
+    path("export.xlsx", import_views.ExportView.as_view(), name="export"),
 ]

@@ -1,29 +1,20 @@
 """Registry staff pages. Views parse input, call one selector or service and render; every
 queryset starts from the user's scope, so an object outside it is a 404."""
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import (
     CreateView,
     DetailView,
-    FormView,
     ListView,
     TemplateView,
     UpdateView,
 )
 
-from communities import forms, importing, search, selectors, services
+from communities import forms, search, selectors, services
 from communities.models import Building, Estate, Household, Stairwell
 from renovation import access
 from renovation.views import PermRequiredMixin, ScopedMixin, ServiceFormMixin, StaffMixin
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class EstateListView(StaffMixin, ListView):
@@ -354,52 +345,3 @@ class HouseholdUpdateView(ScopedMixin, HouseholdFormMixin, UpdateView):
         obj = super().get_object(queryset)
         self.estate = obj.stairwell.building.estate
         return obj
-
-
-class ImportView(PermRequiredMixin, FormView):
-    form_class = forms.ImportForm
-    template_name = "communities/import.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["columns"] = importing.COLUMNS
-        return context
-
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        result = importing.registry_import(
-            user=self.request.user, file=upload, filename=upload.name
-        )
-        if result.ok:
-            created = result.created
-            messages.success(
-                self.request,
-                _(
-                    "Imported %(rows)s rows: %(estates)s estates, %(buildings)s buildings, "
-                    "%(stairwells)s stairwells, %(households)s dwellings, %(owners)s owners."
-                )
-                % {"rows": result.rows, **created},
-            )
-            return redirect("communities:estate-list")
-        return self.render_to_response(self.get_context_data(form=form, result=result))
-
-
-class ImportTemplateView(PermRequiredMixin, View):
-    def get(self, request):
-        return FileResponse(
-            importing.import_template(),
-            as_attachment=True,
-            filename=_("registry-import-template.xlsx"),
-            content_type=XLSX,
-        )
-
-
-class ExportView(LoginRequiredMixin, View):
-    def get(self, request):
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return FileResponse(
-            importing.registry_export(user=request.user),
-            as_attachment=True,
-            filename=_("registry-%(stamp)s.xlsx") % {"stamp": stamp},
-            content_type=XLSX,
-        )

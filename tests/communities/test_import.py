@@ -121,7 +121,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_each_row_column_and_rea
     rows = good_rows()
     rows[3] = row(room_number="202", floor=9, owner_phone="138")  # above 6 floors; a short phone
     rows[5] = row(room_number="301", floor=3, floor_area="0")  # area must be positive
-    rows[7] = row(room_number="401", floor="四", floor_area="abc")  # two bad cells in one row
+    rows[7] = row(room_number="401", floor="地下", floor_area="abc")  # two bad cells in one row
     rows[9] = row(community="东安居委", subdistrict="枫林街道")  # outside alice's scope
     rows[11] = row(stairwell_floors=8)  # the building has 6 floors
     rows.append(row(room_number="101", floor=1, owner_name="业主1111"))  # duplicate in the file
@@ -146,27 +146,40 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_each_row_column_and_rea
     assert "row 2" in reasons[(len(rows) + 1, "室号")]
 
 
+def upload_through_the_page(client, data, name="registry.xlsx"):
+    data.name = name
+    response = client.post(reverse("communities:import"), {"file": data})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response.url
+
+
 def test_the_import_page_lists_every_problem_and_writes_nothing(client, alice, tree):
     rows = [row(), row(room_number="102", floor=7), row(room_number="103", floor_area="-1")]
     client.force_login(alice)
-    upload = xlsx(rows)
-    upload.name = "registry.xlsx"
-    response = client.post(reverse("communities:import"), {"file": upload})
+    job_url = upload_through_the_page(client, xlsx(rows))
+    response = client.get(job_url)
     assert response.status_code == 200
-    result = response.context["result"]
-    assert [(e.row, e.column) for e in result.errors] == [(3, "所在楼层"), (4, "建筑面积(㎡)")]
+    groups = response.context["preview"]["errors"]
+    assert [(e["row"], g["column"]) for g in groups for e in g["examples"]] == [
+        (3, "所在楼层"),
+        (4, "建筑面积(㎡)"),
+    ]
     body = response.content.decode()
     assert "所在楼层" in body and "建筑面积(㎡)" in body
+    # Confirming is refused while problems remain, and nothing is written.
+    client.post(job_url, {"action": "confirm"})
     assert not Estate.objects.filter(name="新华小区").exists()
 
 
-def test_the_import_page_imports_a_good_file_and_redirects(client, alice, tree):
+def test_the_import_page_writes_a_good_file_only_once_confirmed(client, alice, tree):
     client.force_login(alice)
-    upload = xlsx(good_rows())
-    upload.name = "registry.xlsx"
-    response = client.post(reverse("communities:import"), {"file": upload})
+    job_url = upload_through_the_page(client, xlsx(good_rows()))
+    assert not Estate.objects.filter(name="新华小区").exists()
+    assert client.get(job_url).context["can_confirm"]
+    response = client.post(job_url, {"action": "confirm"})
     assert response.status_code == 302
     assert Estate.objects.filter(name="新华小区").exists()
+    assert Household.objects.filter(stairwell__building__estate__name="新华小区").count() == 48
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
@@ -191,21 +204,26 @@ def test_a_grid_worker_without_manage_cannot_import_at_all(client, bob, tree):
     assert client.get(reverse("communities:import")).status_code == 403
 
 
-def test_a_dwelling_already_in_the_registry_is_a_duplicate(alice, tree):
-    make_stairwell(tree.estate_a, floors=6, building_number="1", number="1")
+def test_a_dwelling_already_in_the_registry_is_updated_not_added_again(alice, tree):
+    # Issue 9: a registered dwelling is matched (it used to be refused as a duplicate).
+    stairwell = make_stairwell(tree.estate_a, floors=6, building_number="1", number="1")
     result = run_import(
         alice,
         xlsx(
             [
-                row(estate="日晖六村", room_number="101"),  # exists
-                row(
-                    estate="日晖六村", room_number="109", floor=1
-                ),  # new, in the existing stairwell
+                row(estate="日晖六村", room_number="101"),  # registered: 60.00 m², another owner
+                row(estate="日晖六村", room_number="109", floor=1),  # new, same stairwell
             ]
         ),
     )
-    assert [(e.row, e.column) for e in result.errors] == [(2, "室号")]
-    assert "already in the registry" in result.errors[0].message
+    assert result.ok, result.errors
+    assert result.created["households"] == 1 and result.updated["households"] == 1
+    flat = stairwell.households.get(room_number="101")
+    assert flat.floor_area == Decimal("56.30")
+    # The file's owner becomes the primary one; the registered owner it does not name stays.
+    assert [(o.name, o.is_primary) for o in flat.owners.all()][0] == ("张三", True)
+    assert flat.owners.count() == 2 and flat.owners.filter(is_primary=True).count() == 1
+    assert stairwell.households.filter(room_number="101").count() == 1
 
 
 def test_new_dwellings_are_added_to_an_existing_stairwell(alice, tree):
@@ -216,10 +234,19 @@ def test_new_dwellings_are_added_to_an_existing_stairwell(alice, tree):
     assert stairwell.households.filter(room_number="109").exists()
 
 
-def test_an_existing_building_with_other_floors_is_reported(alice, tree):
+def test_an_existing_building_lowered_below_its_stairwells_is_reported(alice, tree):
     make_stairwell(tree.estate_a, floors=6, building_number="1", number="1")
-    result = run_import(alice, xlsx([row(estate="日晖六村", room_number="109", building_floors=7)]))
+    result = run_import(alice, xlsx([row(estate="日晖六村", room_number="109", building_floors=5)]))
     assert [(e.row, e.column) for e in result.errors] == [(2, "楼栋层数")]
+    assert "6 floors" in result.errors[0].message
+
+
+def test_an_existing_buildings_new_floor_count_is_a_change(alice, tree):
+    stairwell = make_stairwell(tree.estate_a, floors=6, building_number="1", number="1")
+    result = run_import(alice, xlsx([row(estate="日晖六村", room_number="109", building_floors=7)]))
+    assert result.ok, result.errors
+    assert result.updated["buildings"] == 1
+    assert Building.objects.get(pk=stairwell.building_id).floors == 7
 
 
 def test_a_repeated_estate_must_not_contradict_its_first_row(alice, tree):

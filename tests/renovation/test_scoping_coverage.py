@@ -36,9 +36,6 @@ PUBLIC = {
     "drf_spectacular.views.SpectacularSwaggerView": "the API docs page, no data",
     "drf_spectacular.views.SpectacularRedocView": "the API docs page, no data",
     "rest_framework.routers.APIRootView": "the API root: links to the endpoints, no data",
-    "communities.views.ExportView": "login required; rows from "
-    "communities.selectors.registry_export_rows(user=...), scoped (the import/export pages are "
-    "being rewritten: put it on StaffMixin then and drop this entry)",
     "consultations.views.attachment_download": "staff who may view the consultation "
     "(access.has_perm) or a resident whose dwelling takes part in it",
     "consultations.resident_views.resident_enter": RESIDENT,
