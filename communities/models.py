@@ -120,11 +120,24 @@ class Estate(models.Model):
         _("management type"), max_length=20, choices=Management.choices, default=Management.NONE
     )
     property_company = models.CharField(_("property company"), max_length=150, blank=True)
+    # WGS-84, as phones and GPS report it; maps on GCJ-02 tiles shift it only for drawing.
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("WGS-84 degrees north, as a phone reports it, e.g. 31.190512."),
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("WGS-84 degrees east, e.g. 121.462231."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -150,6 +163,14 @@ class Estate(models.Model):
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="%(app_label)s_%(class)s_longitude_range",
                 violation_error_message=_("Longitude must be between -180 and 180."),
+            ),
+            # A location is a point: half of one would put the estate on the equator or the
+            # prime meridian on every map.
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="%(app_label)s_%(class)s_location_both_or_neither",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
             ),
         ]
 

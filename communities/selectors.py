@@ -6,6 +6,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import (
+    Avg,
     Count,
     DecimalField,
     IntegerField,
@@ -76,6 +77,17 @@ def estates_filtered(*, user, data=None) -> tuple[EstatePageFilterSet, QuerySet]
     filterset = EstatePageFilterSet(cleaned, queryset=base, user=user)
     qs = filterset.qs if filterset.is_valid() else base.none()
     return filterset, estates_with_totals(estates=qs).order_by("name", "pk")
+
+
+def estates_centre(*, user, perm: str = access.VIEW) -> tuple[Decimal, Decimal] | None:
+    """The mean location of the located estates the user may `perm` (where a map opens when
+    it has nothing else to show), or None when none has a location. One query."""
+    centre = (
+        access.scope_queryset(user, Estate.objects.filter(latitude__isnull=False), perm)
+        .order_by()
+        .aggregate(lat=Avg("latitude"), lng=Avg("longitude"))
+    )
+    return None if centre["lat"] is None else (centre["lat"], centre["lng"])
 
 
 def estate_totals(*, estate: Estate) -> dict:

@@ -13,7 +13,7 @@ from django.views.generic import (
 
 from communities import forms, search, selectors, services
 from communities.models import Building, Estate, Household, Stairwell
-from renovation import access
+from renovation import access, maps
 from renovation.views import PermRequiredMixin, ScopedMixin, ServiceFormMixin, StaffMixin
 
 
@@ -90,8 +90,22 @@ class EstateDetailView(ScopedMixin, DetailView):
             totals=selectors.estate_totals(estate=estate),
             personal=personal,
             can_manage=access.has_perm(user, access.MANAGE, estate.community),
+            map_layers=[estate_map_layer(estate)] if estate.latitude is not None else [],
         )
         return context
+
+
+def estate_map_layer(estate: Estate) -> dict:
+    """The estate itself as the one marker of its page's map."""
+    feature = maps.point_feature(
+        estate.latitude,
+        estate.longitude,
+        id=estate.pk,
+        title=estate.name,
+        status="estate",
+        lines=[estate.address],
+    )
+    return {"kind": "estate", "data": maps.feature_collection([feature]), "colours": {}}
 
 
 def _int(value) -> int | None:
@@ -162,17 +176,32 @@ class RegistryFormMixin(ServiceFormMixin):
         return context
 
 
-class EstateCreateView(PermRequiredMixin, RegistryFormMixin, CreateView):
+class EstateFormMixin(RegistryFormMixin):
+    """The estate's form, with a map to set its location on (the numeric fields stay, for
+    typing and for browsers without JavaScript)."""
+
+    template_name = "communities/estate_form.html"
     model = Estate
     form_class = forms.EstateForm
     service = services.estate_save
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["location_picker"] = {
+            "latitude": form["latitude"].id_for_label,
+            "longitude": form["longitude"].id_for_label,
+        }
+        context["map_centre"] = selectors.estates_centre(user=self.request.user)
+        return context
 
-class EstateUpdateView(ScopedMixin, RegistryFormMixin, UpdateView):
-    model = Estate
-    form_class = forms.EstateForm
+
+class EstateCreateView(PermRequiredMixin, EstateFormMixin, CreateView):
+    pass
+
+
+class EstateUpdateView(ScopedMixin, EstateFormMixin, UpdateView):
     perm = access.MANAGE
-    service = services.estate_save
 
     def get_object(self, queryset=None):
         self.estate = super().get_object(queryset)

@@ -5,6 +5,7 @@ from inspections import views
 app_name = "inspections"
 urlpatterns = [
     path("", views.PointListView.as_view(), name="point-list"),
+    path("map/markers/", views.point_markers_view, name="point-markers"),
     path("points/new/", views.PointCreateView.as_view(), name="point-create"),
     path("points/<int:pk>/", views.PointDetailView.as_view(), name="point-detail"),
     path("points/<int:pk>/transition/", views.point_transition_view, name="point-transition"),

@@ -3,7 +3,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from inspections import selectors, services
+from inspections import point_map, selectors, services
 from inspections.filtersets import PatrolFilterSet, PointFilterSet
 from inspections.forms import PatrolForm, PointForm, TransitionForm
 from inspections.models import Patrol, Point, Status
@@ -68,7 +68,25 @@ class PointListView(ScopedMixin, ListView):
         context["filter"] = self.filterset
         context["today"] = dates.today()
         context["can_inspect"] = access.has_any_perm(self.request.user, access.INSPECT)
+        # The map shows every point the filters select, not only this page of the table.
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        url = reverse("inspections:point-markers")
+        context["map_layers"] = [
+            point_map.point_map_layer(url=f"{url}?{query.urlencode()}" if query else url)
+        ]
         return context
+
+
+@staff_view
+def point_markers_view(request):
+    """The points the list's filters select, as GeoJSON for the map (scoped like the list)."""
+    points = selectors.points_visible(user=request.user)
+    filterset = PointFilterSet(request.GET or None, points, user=request.user)
+    if filterset.is_bound and not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors}, status=400)
+    points = filterset.qs if filterset.is_bound else filterset.queryset
+    return JsonResponse(point_map.point_markers(points=points))
 
 
 class PointCreateView(PermRequiredMixin, ServiceFormMixin, FormView):

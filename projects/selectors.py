@@ -25,7 +25,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf, Round
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Region
 from renovation import access, dates
 
 from .models import Complaint, FundingLine, Milestone, Programme, Project, WorksItem
@@ -285,14 +284,6 @@ def project_strikes(*, project: Project, user, today: datetime.date | None = Non
         ),
     )
     return _strikes_by_official(milestones).first() or {"strikes": 0, "level": 0, "projects": 0}
-
-
-def battle_map_regions(*, user) -> QuerySet:
-    """Subdistricts that hold projects in the user's scope."""
-    scoped = access.scope_queryset(user, Project.objects.all())
-    return Region.objects.filter(pk__in=scoped.values("estate__community__parent_id")).order_by(
-        "path"
-    )
 
 
 def project_timeline(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programmes/<int:pk>/edit/", views.ProgrammeFormView.as_view(), name="programme-edit"),
     path("list/", views.ProjectListView.as_view(), name="list"),
     path("map/", views.BattleMapView.as_view(), name="battle-map"),
+    path("map/markers/", views.battle_map_markers_view, name="battle-map-markers"),
     path("strikes/", views.StrikesView.as_view(), name="strikes"),
     path("new/", views.ProjectFormView.as_view(), name="create"),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),

@@ -4,7 +4,7 @@ service or selector, and render."""
 
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from renovation import access, confirm, dates
-from renovation.views import PermRequiredMixin, ServiceFormMixin, StaffMixin
+from renovation.views import PermRequiredMixin, ServiceFormMixin, StaffMixin, staff_view
 
-from . import selectors, services
+from . import battle_map, selectors, services
 from .filtersets import ProjectFilterSet
 from .forms import (
     AcceptanceForm,
@@ -435,48 +435,39 @@ class StrikesView(StaffMixin, TemplateView):
         return context
 
 
-SORTS = {
-    "progress": ("progress_pct", "estate__name"),
-    "-progress": ("-progress_pct", "estate__name"),
-    "name": ("estate__name",),
-    "overdue": ("-overdue_count", "estate__name"),
-}
+def _battle_map_region(request, regions):
+    """The district or street `?region=` names, among those of the user's battle map; 404 for
+    any other (another street's, or one without projects)."""
+    wanted = request.GET.get("region")
+    if not wanted:
+        return None
+    region = next((r for r in regions if str(r.pk) == wanted), None)
+    if region is None:
+        raise Http404
+    return region
 
 
 class BattleMapView(StaffMixin, TemplateView):
-    """挂图作战: every project of one subdistrict as a card coloured by status and overdue state."""
+    """挂图作战: every project in the user's scope on a map and as cards, grouped by district
+    and subdistrict with counts per group; `?region=` narrows to one district or street."""
 
     template_name = "projects/battle_map.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, today = self.request.user, dates.today()
-        regions = list(selectors.battle_map_regions(user=user))
-        region = None
-        wanted = self.request.GET.get("region")
-        if wanted:
-            region = next((r for r in regions if str(r.pk) == wanted), None)
-            if region is None:
-                raise Http404
-        elif regions:
-            region = regions[0]
+        user = self.request.user
+        regions = battle_map.battle_map_regions(user=user)
+        region = _battle_map_region(self.request, regions)
         sort = self.request.GET.get("sort", "progress")
-        if sort not in SORTS:
+        if sort not in battle_map.SORTS:
             sort = "progress"
-        projects = []
+        markers_url = reverse("projects:battle-map-markers")
         if region is not None:
-            projects = list(
-                selectors.projects_visible(user=user, today=today)
-                .filter(estate__community__parent=region)
-                .order_by(*SORTS[sort], "pk")
-            )
-        counts = {}
-        for project in projects:
-            counts[project.status] = counts.get(project.status, 0) + 1
+            markers_url += f"?region={region.pk}"
         context.update(
+            battle_map.battle_map(user=user, regions=regions, region=region, sort=sort),
             regions=regions,
             region=region,
-            projects=projects,
             sort=sort,
             sorts=[
                 ("progress", _("Progress ↑")),
@@ -484,7 +475,14 @@ class BattleMapView(StaffMixin, TemplateView):
                 ("overdue", _("Overdue first")),
                 ("name", _("Name")),
             ],
-            legend=[(s, label, counts.get(s, 0)) for s, label in Project.Status.choices],
-            overdue_total=sum(1 for p in projects if p.overdue_count),
+            map_layers=[battle_map.battle_map_layer(url=markers_url)],
         )
         return context
+
+
+@staff_view
+def battle_map_markers_view(request):
+    """The battle map's markers (GeoJSON) for the user's scope, or one region of it."""
+    regions = battle_map.battle_map_regions(user=request.user)
+    region = _battle_map_region(request, regions)
+    return JsonResponse(battle_map.battle_map_markers(user=request.user, region=region))

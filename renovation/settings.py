@@ -230,5 +230,21 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
 
+# Map tiles (renovation/maps.py): a preset (MAP_TILES=osm|tianditu|amap|none) that each
+# MAP_TILE_* variable may override; MAP_TILE_COORDINATES says whether the tiles are drawn in
+# WGS-84 or GCJ-02. MAP_TILE_ORIGINS: the hosts tiles come from (for the CSP's img-src).
+from renovation.maps import tile_layer_from_env, tile_origins  # noqa: E402
+
+_tiles = tile_layer_from_env(env, _read)
+MAP_TILE_URL = _tiles["MAP_TILE_URL"]
+MAP_TILE_OVERLAY_URL = _tiles["MAP_TILE_OVERLAY_URL"]
+MAP_TILE_ATTRIBUTION = _tiles["MAP_TILE_ATTRIBUTION"]
+MAP_TILE_SUBDOMAINS = _tiles["MAP_TILE_SUBDOMAINS"]
+MAP_TILE_MAX_ZOOM = _tiles["MAP_TILE_MAX_ZOOM"]
+MAP_TILE_COORDINATES = _tiles["MAP_TILE_COORDINATES"]
+MAP_TILE_ORIGINS = tile_origins(
+    url=MAP_TILE_URL, overlay_url=MAP_TILE_OVERLAY_URL, subdomains=MAP_TILE_SUBDOMAINS
+)
+
 # Label shown in the page header.
 PORTAL_NAME = _("Huanxin old-estate renovation")
