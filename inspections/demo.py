@@ -3,6 +3,7 @@ overdue, one case filed and enforced), with photos, and a few patrols by the gri
 `grid`. Deterministic; an estate that already has points, or is missing, is skipped."""
 
 import io
+import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -100,6 +101,18 @@ def _at(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
+def _near(estate, n: int) -> dict:
+    """A spot within about 120 m of the estate's location (a point is somewhere in the
+    estate, not on its centre), the same on every run; nothing when the estate has none."""
+    if estate.latitude is None:
+        return {}
+    rng = random.Random(f"huanxin-demo-point:{estate.name}:{n}")
+    return {
+        "latitude": estate.latitude + Decimal(rng.randint(-110, 110)) / 100000,
+        "longitude": estate.longitude + Decimal(rng.randint(-130, 130)) / 100000,
+    }
+
+
 def seed_demo(*, stdout) -> None:
     seed_categories(Category)
     categories = {c.code: c for c in Category.objects.all()}
@@ -150,12 +163,7 @@ def seed_demo(*, stdout) -> None:
                 photos=[_photo(f"before-{estate.pk}-{n}.jpg", (150, 90, 60))],
                 patrol=patrol if days_ago == max(p[5] for p in plan) else None,
                 now=_at(day),
-                latitude=(estate.latitude + Decimal("0.0001") * n)
-                if estate.latitude is not None
-                else None,
-                longitude=(estate.longitude + Decimal("0.0001") * n)
-                if estate.longitude is not None
-                else None,
+                **_near(estate, n),
             )
             for target in steps:
                 day = day + timedelta(days=2)

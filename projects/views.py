@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from communities.models import Region
 from renovation import access, confirm, dates
 from renovation.views import PermRequiredMixin, ServiceFormMixin, StaffMixin, staff_view
 
@@ -468,6 +469,8 @@ class BattleMapView(StaffMixin, TemplateView):
             battle_map.battle_map(user=user, regions=regions, region=region, sort=sort),
             regions=regions,
             region=region,
+            # Narrowing is offered to whoever oversees more than one street.
+            can_narrow=sum(r.level == Region.Level.SUBDISTRICT for r in regions) > 1,
             sort=sort,
             sorts=[
                 ("progress", _("Progress ↑")),

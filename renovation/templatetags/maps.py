@@ -50,6 +50,11 @@ def map(name, *, layers=(), picker=None, center=None, zoom=None, label="", fallb
                 "Map tiles are unavailable (the tile server cannot be reached); the markers "
                 "are drawn on a plain background."
             ),
+            "tilesUnavailablePicker": _(
+                "Map tiles are unavailable, so the map shows no streets: type the latitude and "
+                "longitude above (WGS-84, e.g. from a phone's location) or place the marker "
+                "where you know the estate lies."
+            ),
             "noTiles": _("No base map is configured; the markers are drawn on a plain background."),
             "noLocations": _("Nothing here has a location yet."),
             "shown": _("{n} on the map."),

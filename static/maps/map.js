@@ -6,7 +6,8 @@
 // many intranets) the markers stay on a plain background and the map says so.
 (function () {
   "use strict";
-  var FEW_LABELS = 25;  // without tiles, up to this many markers carry their names
+  var FEW_LABELS = 40;  // without tiles, up to this many markers in view carry their names
+  var LABEL_ZOOM = 13;
   var TILE_WAIT_MS = 8000;  // a tile server that neither answers nor fails counts as down
 
   function frame(config) {
@@ -25,6 +26,14 @@
     box.setAttribute("data-tiles", state);
   }
 
+  // One probe tile first: when the server cannot be reached (an intranet without a way out),
+  // the page makes one failed request, not one per tile of every view, and says so.
+  function probeUrl(t) {
+    var sub = t.subdomains ? t.subdomains.charAt(0) : "";
+    return t.url.replace("{s}", sub).replace("{z}", "3").replace("{l}", "3")
+      .replace("{x}", "6").replace("{y}", "3").replace("{r}", "");
+  }
+
   function addTiles(map, box, config, onDown) {
     var t = config.tiles;
     if (!t.url) {
@@ -32,27 +41,34 @@
       onDown();
       return;
     }
-    var loaded = 0, down = false;
-    var goDown = function () {
-      if (loaded || down) return;
-      down = true;
-      say(box, config.text.tilesUnavailable, "unavailable");
-      onDown();
-    };
-    var options = { maxZoom: t.maxZoom, attribution: t.attribution };
-    if (t.subdomains) options.subdomains = t.subdomains;
-    var layers = [L.tileLayer(t.url, options)];
-    if (t.overlayUrl) layers.push(L.tileLayer(t.overlayUrl, options));
-    layers.forEach(function (layer) {
-      layer.on("tileload", function () {
-        loaded += 1;
-        if (!down) box.setAttribute("data-tiles", "loaded");
+    var settled = false;
+    var add = function () {
+      var options = { maxZoom: t.maxZoom, attribution: t.attribution };
+      if (t.subdomains) options.subdomains = t.subdomains;
+      [t.url, t.overlayUrl].filter(Boolean).forEach(function (url) {
+        L.tileLayer(url, options).addTo(map);
       });
-      layer.on("tileerror", goDown);
-      layer.addTo(map);
-    });
+    };
+    var up = function () {
+      if (settled === "up") return;
+      var wasDown = settled === "down";
+      settled = "up";
+      add();
+      say(box, "", "loaded");
+      if (wasDown) onDown(false);
+    };
+    var down = function () {
+      if (settled) return;
+      settled = "down";
+      say(box, config.picker ? config.text.tilesUnavailablePicker : config.text.tilesUnavailable, "unavailable");
+      onDown(true);
+    };
     box.setAttribute("data-tiles", "loading");
-    window.setTimeout(goDown, TILE_WAIT_MS);
+    var probe = new Image();
+    probe.onload = up;  // late is still welcome: the tiles appear and the notice goes
+    probe.onerror = down;
+    probe.src = probeUrl(t);
+    window.setTimeout(down, TILE_WAIT_MS);
   }
 
   function popup(p) {
@@ -99,19 +115,29 @@
     });
   }
 
-  function label(markers) {
-    if (markers.length > FEW_LABELS) return;
+  // Without tiles, the markers in view carry their names once the map is close enough for
+  // them not to pile up.
+  function labels(map, markers, on) {
+    if (!markers.length || !map._loaded) return;  // nothing drawn, or no view yet
+    var show = on && map.getZoom() >= LABEL_ZOOM;
+    var bounds = map.getBounds(), n = 0;
     markers.forEach(function (m) {
-      m.bindTooltip(m.feature.properties.title, {
-        permanent: true, direction: "right", offset: [8, 0], className: "map-label"
-      });
+      var want = show && n < FEW_LABELS && bounds.contains(m.getLatLng());
+      if (want) n += 1;
+      if (want && !m.getTooltip()) {
+        m.bindTooltip(m.feature.properties.title, {
+          permanent: true, direction: "right", offset: [8, 0], className: "map-label"
+        });
+      } else if (!want && m.getTooltip()) {
+        m.unbindTooltip();
+      }
     });
   }
 
   function fit(map, markers, config) {
     if (markers.length) {
       var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
-      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
+      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 18 });
     } else if (config.center) {
       var c = frame(config).toMap(config.center[0], config.center[1]);
       map.setView(c, config.zoom || 14);
@@ -190,13 +216,15 @@
     canvas.textContent = "";  // the no-JavaScript note
     var shift = frame(config);
     var map = L.map(canvas, { scrollWheelZoom: false, zoomSnap: 0.5 });
+    map.attributionControl.setPrefix("Leaflet");
     // Scrolling the page over the map scrolls the page until the map is clicked.
     map.once("focus click", function () { map.scrollWheelZoom.enable(); });
     var markers = [], offline = false;
-    addTiles(map, box, config, function () {
-      offline = true;
-      label(markers);
+    addTiles(map, box, config, function (isDown) {
+      offline = isDown !== false;
+      labels(map, markers, offline);
     });
+    map.on("zoomend moveend", function () { labels(map, markers, offline); });
     if (config.picker) {
       fit(map, [], config);
       picker(map, box, config, shift);
@@ -220,7 +248,7 @@
       });
       fit(map, markers, config);
       summary(box, config, markers.length, without);
-      if (offline) label(markers);
+      labels(map, markers, offline);
       box.setAttribute("data-ready", "yes");
     }).catch(function () {
       fit(map, markers, config);
