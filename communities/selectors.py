@@ -150,6 +150,8 @@ EXPORT_FIELDS = (
     "year_built",
     "management_type",
     "property_company",
+    "longitude",
+    "latitude",
     "buildings__number",
     "buildings__floors",
     "buildings__year_built",

@@ -220,6 +220,47 @@ def area(value) -> Decimal:
     return result.quantize(Decimal("0.01"))
 
 
+# China lies north and east: "北纬31.19", "N31.19", "31.19°", "121.46E" are plain degrees.
+DEGREE_MARKS = re.compile(r"^(?:北纬|东经|[NE])|(?:°|度|[NE])$", re.IGNORECASE)
+DEGREES = Decimal("0.000001")  # what the registry stores: about 11 cm
+
+
+def _degrees(value, *, limit: int, what: str, other: str) -> Decimal:
+    raw = text(value)
+    cleaned = DEGREE_MARKS.sub("", nospace(raw))
+    try:
+        result = Decimal(repr(value) if isinstance(value, float) else cleaned)
+    except InvalidOperation:
+        raise CellError(
+            _("“%(value)s” is not a %(what)s in decimal degrees (e.g. 31.190512).")
+            % {"value": raw, "what": what},
+            _("Not a number of decimal degrees."),
+        ) from None
+    if not result.is_finite() or abs(result) > limit:
+        hint = (
+            _(" Is it the %(other)s?") % {"other": other}
+            if limit == 90 and abs(result) <= 180
+            else ""
+        )
+        raise CellError(
+            _("%(value)s is not a %(what)s: it lies between -%(limit)s and %(limit)s.")
+            % {"value": raw, "what": what, "limit": limit}
+            + hint,
+            _("Outside -%(limit)s–%(limit)s.") % {"limit": limit},
+        )
+    # A phone reports more places than the registry keeps (six: about 11 cm).
+    return result.quantize(DEGREES)
+
+
+def latitude(value) -> Decimal:
+    """ "31.190512" / "31.190512°" / "N31.190512" / "北纬31.190512" → Decimal, six places."""
+    return _degrees(value, limit=90, what=_("latitude (纬度)"), other=_("longitude (经度)"))
+
+
+def longitude(value) -> Decimal:
+    return _degrees(value, limit=180, what=_("longitude (经度)"), other=_("latitude (纬度)"))
+
+
 def limited(value, *, length: int) -> str:
     result = text(value)
     if len(result) > length:

@@ -37,6 +37,9 @@ COLUMNS = (
     Column("year_built", "建成年份", 1986, 10, _("Estate year built")),
     Column("management_type", "物业类型", "无物业", 12, _("Management type")),
     Column("property_company", "物业公司", "", 14, _("Property company")),
+    # WGS-84 decimal degrees, as a phone reports them (see renovation/gcj02.py for GCJ-02).
+    Column("longitude", "经度", Decimal("121.462231"), 12, _("Longitude (WGS-84)")),
+    Column("latitude", "纬度", Decimal("31.190512"), 12, _("Latitude (WGS-84)")),
     Column("building", "楼号", "12", 8, _("Building")),
     Column("building_floors", "楼栋层数", 6, 10, _("Building floors")),
     Column("building_year_built", "楼栋建成年份", 1986, 12, _("Building year built")),
@@ -62,6 +65,8 @@ SYNONYMS = {
     "year_built": "建成年份 建成年代 建造年份 竣工年份 建成时间 建筑年代",
     "management_type": "物业类型 管理类型 物业管理类型 物业管理方式 管理方式 物业形式",
     "property_company": "物业公司 物业服务企业 物业企业 物业名称 物业服务公司",
+    "longitude": "经度 东经 小区经度 经度坐标 lng lon long longitude",
+    "latitude": "纬度 北纬 小区纬度 纬度坐标 lat latitude",
     "building": "楼号 楼栋号 楼栋 幢 幢号 栋 栋号 楼幢号 楼幢 楼栋编号 号楼",
     "building_floors": "楼栋层数 总层数 楼层数 层数 地上层数",
     "building_year_built": "楼栋建成年份 楼栋建成年代",

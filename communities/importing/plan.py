@@ -46,6 +46,8 @@ FIELDS = {
         "year_built": "year_built",
         "management_type": "management_type",
         "property_company": "property_company",
+        "latitude": "latitude",
+        "longitude": "longitude",
     },
     "building": {"building_floors": "floors", "building_year_built": "year_built"},
     "stairwell": {"stairwell_floors": "floors", "has_elevator": "has_elevator"},

@@ -149,9 +149,20 @@ class Planner:
                 "year_built": cells.year,
                 "management_type": lambda x: cells.choice(x, self.management_words),
                 "property_company": lambda x: cells.limited(x, length=150),
+                "latitude": cells.latitude,
+                "longitude": cells.longitude,
             },
         )
         if parsed is None:
+            return None
+        if ("latitude" in parsed) != ("longitude" in parsed):
+            given = "latitude" if "latitude" in parsed else "longitude"
+            missing = "longitude" if given == "latitude" else "latitude"
+            self.problem(
+                row,
+                missing if self.reader.has(missing) else given,
+                _("Give both the longitude (经度) and the latitude (纬度), or neither."),
+            )
             return None
         key = existing.pk if existing else (community.pk, name)
         node = self.plan.estates.get(key)
@@ -180,6 +191,8 @@ class Planner:
                 year_built=parsed.get("year_built"),
                 management_type=parsed.get("management_type", Estate.Management.NONE),
                 property_company=parsed.get("property_company", ""),
+                latitude=parsed.get("latitude"),
+                longitude=parsed.get("longitude"),
             )
             node = Node("estate", row, obj, False, parsed, Where(name))
         self._compare(node, "estate")

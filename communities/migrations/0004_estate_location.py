@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0002_household_floor_trigger'),
+        ('communities', '0003_import_jobs'),
     ]
 
     operations = [
