@@ -215,7 +215,7 @@
     var canvas = box.querySelector(".map-canvas");
     canvas.textContent = "";  // the no-JavaScript note
     var shift = frame(config);
-    var map = L.map(canvas, { scrollWheelZoom: false, zoomSnap: 0.5 });
+    var map = L.map(canvas, { scrollWheelZoom: false });
     map.attributionControl.setPrefix("Leaflet");
     // Scrolling the page over the map scrolls the page until the map is clicked.
     map.once("focus click", function () { map.scrollWheelZoom.enable(); });
