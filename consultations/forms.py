@@ -125,6 +125,21 @@ class ObjectionForm(forms.Form):
     )
 
 
+class RefreezeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the electorate re-frozen?"),
+        help_text=_(
+            "For example: room 304 was missing from the registry. The consultation's history "
+            "keeps it."
+        ),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Say why the electorate is re-frozen; the history keeps it.")
+        },
+    )
+
+
 class ObjectionAnswerForm(forms.Form):
     response = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -187,6 +202,9 @@ class BallotForm(forms.Form):
 
 
 class PaperBallotForm(forms.Form):
+    """How a staff-entered ballot was collected, and — when it replaces the resident's online
+    ballot (`replacing_online`) — why (required then, kept on the ballot)."""
+
     channel = forms.ChoiceField(
         label=_("How was this ballot collected?"),
         choices=[
@@ -196,6 +214,26 @@ class PaperBallotForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Ballot.Channel.PAPER,
     )
+    replace_reason = forms.CharField(
+        label=_("Why does this ballot replace the online one?"),
+        help_text=_(
+            "For example: the owner came to the community office and asked for a paper ballot. "
+            "Kept with the ballot."
+        ),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Say why this ballot replaces the resident's online ballot.")
+        },
+    )
+
+    def __init__(self, *args, replacing_online: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if replacing_online:
+            self.fields["replace_reason"].required = True
+        else:
+            del self.fields["replace_reason"]
 
 
 class LinksForm(forms.Form):

@@ -69,6 +69,13 @@ def resident_enter(request, token):
     request.session[SESSION_HOUSEHOLD] = link.household_id
     request.session[SESSION_LINK] = link.pk
     # Redirect so the token leaves the address bar (and the browser history shows no token).
+    # With exactly one vote open, straight to it: two taps to a recorded ballot. The resident
+    # home (results, other votes, other apps' pages) is one link away at the foot of every page.
+    open_now = selectors.consultations_open_for_household(
+        household=link.household, now=timezone.now()
+    )
+    if len(open_now) == 1:
+        return redirect("consultations:resident-consultation", pk=open_now[0].pk)
     return redirect("consultations:resident-home")
 
 
@@ -87,6 +94,10 @@ def resident_home(request):
         return refusal
     now = timezone.now()
     consultations = list(selectors.consultations_for_household(household=household))
+    for c in consultations:
+        c.counted_channel_label = (
+            Ballot.Channel(c.counted_channel).label if c.counted_channel else ""
+        )
     return render(
         request,
         "consultations/resident_home.html",
@@ -94,9 +105,6 @@ def resident_home(request):
             "household": household,
             "open_now": [c for c in consultations if c.is_open(now)],
             "finished": [c for c in consultations if c.results_visible],
-            "voted": selectors.consultations_voted(
-                household=household, consultations=consultations
-            ),
             "more": _resident_links(household),
         },
     )
@@ -122,11 +130,21 @@ def resident_consultation(request, pk):
     )
     if consultation.results_visible:
         return _resident_result(request, household, consultation)
-    if not consultation.is_open():
+    if not consultation.is_open() or not consultation.in_electorate:
+        frozen_at = None
+        if not consultation.in_electorate:
+            frozen_at = (
+                consultation.freezes.order_by("-pk").values_list("frozen_at", flat=True).first()
+            )
         return render(
             request,
             "consultations/resident_closed.html",
-            {"consultation": consultation, "household": household},
+            {
+                "consultation": consultation,
+                "household": household,
+                "not_in_electorate": not consultation.in_electorate,
+                "frozen_at": frozen_at,
+            },
         )
     questions = selectors.consultation_questions(consultation=consultation)
     current = selectors.household_ballot(consultation=consultation, household=household)

@@ -3,10 +3,18 @@ dwelling's ballots and objections, ideas, and resident links per dwelling. Resul
 are in `consultations.tally`. Nothing here reads what a ballot chose before voting has closed,
 except a dwelling's own ballot for that dwelling."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from communities.models import Household
-from consultations.models import Answer, Ballot, Consultation, Objection, Question
+from consultations.models import (
+    AccessLink,
+    Answer,
+    Ballot,
+    Consultation,
+    ElectorateEntry,
+    Objection,
+    Question,
+)
 from renovation import access
 
 
@@ -31,7 +39,8 @@ def consultations_with_ballot_count(*, user) -> QuerySet:
 
 
 def consultation_households(*, consultation: Consultation) -> QuerySet:
-    """The electorate: every dwelling of the registry inside the consultation's scope."""
+    """Every dwelling of the registry inside the consultation's scope, as the registry is now
+    (what voting freezes when it opens; see `electorate_households` for what counts)."""
     if consultation.stairwell_id:
         households = Household.objects.filter(stairwell_id=consultation.stairwell_id)
     elif consultation.building_id:
@@ -39,6 +48,30 @@ def consultation_households(*, consultation: Consultation) -> QuerySet:
     else:
         households = Household.objects.filter(stairwell__building__estate_id=consultation.estate_id)
     return households
+
+
+def electorate_households(*, consultation: Consultation) -> QuerySet:
+    """The dwellings that count: the electorate frozen when voting opened (a draft has none
+    frozen yet, so the registry's dwellings of the scope stand in)."""
+    if consultation.status == Consultation.Status.DRAFT:
+        return consultation_households(consultation=consultation)
+    return Household.objects.filter(electorate_entries__consultation=consultation)
+
+
+def electorate_turnout(*, consultation: Consultation) -> dict:
+    """{"total", "voted"}: the dwellings of the frozen electorate, and how many of them have a
+    counted ballot (one query)."""
+    counted = Ballot.objects.filter(
+        consultation=consultation, household=OuterRef("household"), is_current=True
+    )
+    return ElectorateEntry.objects.filter(consultation=consultation).aggregate(
+        total=Count("id"), voted=Count("id", filter=Exists(counted))
+    )
+
+
+def electorate_freezes(*, consultation: Consultation) -> list:
+    """The freezes of the electorate, latest first, with who made them."""
+    return list(consultation.freezes.select_related("frozen_by").order_by("-pk"))
 
 
 def consultation_questions(*, consultation: Consultation) -> list[Question]:
@@ -68,31 +101,44 @@ def consultation_ballots(*, user, consultation: Consultation) -> QuerySet:
 
 
 def consultations_for_household(*, household: Household) -> QuerySet:
-    """Consultations a dwelling takes part in (never drafts)."""
+    """Consultations a dwelling takes part in (never drafts), each with `in_electorate` (the
+    dwelling is in its frozen electorate) and `counted_channel` (the channel of the dwelling's
+    counted ballot, None before it votes) — in the same query."""
     stairwell = household.stairwell
+    counted = Ballot.objects.filter(
+        consultation=OuterRef("pk"), household=household, is_current=True
+    )
     return (
         Consultation.objects.filter(estate_id=stairwell.building.estate_id)
         .filter(Q(building__isnull=True) | Q(building_id=stairwell.building_id))
         .filter(Q(stairwell__isnull=True) | Q(stairwell_id=stairwell.pk))
         .exclude(status=Consultation.Status.DRAFT)
+        .annotate(
+            in_electorate=Exists(
+                ElectorateEntry.objects.filter(consultation=OuterRef("pk"), household=household)
+            ),
+            counted_channel=Subquery(counted.values("channel")[:1]),
+        )
         .order_by("-opens_at", "-pk")
     )
 
 
-def consultations_voted(*, household: Household, consultations: list[Consultation]) -> set[int]:
-    """The ids of those `consultations` in which the dwelling has a counted ballot."""
-    return set(
-        Ballot.objects.filter(
-            household=household, is_current=True, consultation__in=[c.pk for c in consultations]
-        ).values_list("consultation_id", flat=True)
+def consultations_open_for_household(*, household: Household, now) -> list[Consultation]:
+    """The dwelling's consultations open for voting at `now` (at most two: enough to know
+    whether there is exactly one)."""
+    return list(
+        consultations_for_household(household=household).filter(
+            status=Consultation.Status.OPEN, opens_at__lte=now, closes_at__gt=now
+        )[:2]
     )
 
 
 def household_ballot(*, consultation: Consultation, household: Household) -> Ballot | None:
-    """The dwelling's counted ballot, with its answers and the staff member who entered it."""
+    """The dwelling's counted ballot, with its answers, the staff member who entered it and the
+    ballot it replaced."""
     return (
         Ballot.objects.filter(consultation=consultation, household=household, is_current=True)
-        .select_related("entered_by")
+        .select_related("entered_by", "replaces")
         .prefetch_related("answers")
         .first()
     )
@@ -149,3 +195,15 @@ def households_with_links(*, households: QuerySet) -> QuerySet:
         )
         .order_by("stairwell__building__number", "stairwell__number", "floor", "room_number")
     )
+
+
+def households_link_counts(*, households: QuerySet) -> dict:
+    """{"dwellings", "with_link"}: how many dwellings, and how many of them have an active link
+    (whose printed slip a new issue would void) — one query."""
+    active = AccessLink.objects.filter(household=OuterRef("pk"), revoked_at__isnull=True)
+    return households.aggregate(dwellings=Count("id"), with_link=Count("id", filter=Exists(active)))
+
+
+def household_active_link(*, household: Household) -> AccessLink | None:
+    """The dwelling's active link (its printed slip), if any."""
+    return AccessLink.objects.filter(household=household, revoked_at__isnull=True).first()

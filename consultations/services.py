@@ -1,7 +1,8 @@
 """What the consultations app does: draft consultations and their questions, run them through
 their lifecycle (draft → open → closed → publicity → decided, the table `TRANSITIONS`), and
 take objections and ideas. Casting a ballot lives in `consultations.ballots`, counting the
-result in `consultations.tally`, resident links in `consultations.links`."""
+result in `consultations.tally`, resident links in `consultations.links`, the frozen electorate
+in `consultations.electorate`."""
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Building, Estate, Household, Stairwell
-from consultations import tally
+from consultations import electorate, tally
 from consultations.models import MAX_TEXT, Answer, Choice, Consultation, Objection, Question
 from consultations.selectors import consultation_households
 
@@ -276,8 +277,12 @@ def _step(
     return consultation
 
 
-def consultation_open(*, consultation: Consultation, now: datetime | None = None) -> Consultation:
-    """Open voting: the questions are complete, and the registry has dwellings in the scope."""
+def consultation_open(
+    *, consultation: Consultation, now: datetime | None = None, by=None
+) -> Consultation:
+    """Open voting: the questions are complete, and the registry has dwellings in the scope.
+    The electorate is frozen in the same transaction (`consultations.electorate`): from now on
+    the result counts against those dwellings and areas, whatever the registry does."""
     now = now or timezone.now()
 
     def guard(c: Consultation) -> Iterable[str]:
@@ -299,7 +304,10 @@ def consultation_open(*, consultation: Consultation, now: datetime | None = None
             raise ValidationError(_("There are no dwellings in this scope in the registry."))
         return ()
 
-    return _step(consultation, Status.OPEN, guard)
+    with transaction.atomic():
+        consultation = _step(consultation, Status.OPEN, guard)
+        electorate.electorate_freeze(consultation=consultation, by=by, now=now)
+    return consultation
 
 
 def consultation_close(*, consultation: Consultation, now: datetime | None = None) -> Consultation:

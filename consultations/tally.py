@@ -5,10 +5,12 @@ Owner decisions (民法典 第278条): participation of owners holding ≥ 2/3 o
 and ≥ 2/3 of the dwellings; then ≥ 3/4 (major matters, e.g. an elevator retrofit) or more than
 half (other matters) of the participating area and dwellings agree. Every threshold is compared
 in exact fractions (2/3 of 9 dwellings is 6, and 6 reaches it), every count is an SQL aggregate
-over the latest ballot per dwelling, and the electorate is the registry's dwellings in the
-consultation's scope."""
+over the latest ballot per dwelling, and the electorate is the one frozen when voting opened
+(`consultations.electorate`): its dwellings, their areas and owner votes, never the registry as
+it is now. A ballot counts only if its dwelling is in that electorate, with the frozen area."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -16,7 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext
 
 from consultations.models import Answer, Ballot, Consultation, Question
-from consultations.selectors import consultation_households
+from consultations.selectors import consultation_households, electorate_households
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class Tally:
     electorate_area: Decimal
     participating_count: int
     participating_area: Decimal
+    # When the electorate counted against was frozen (None: a draft, counted from the registry).
+    electorate_frozen_at: datetime | None = None
     yes_count: int = 0
     yes_area: Decimal = Decimal("0")
     no_count: int = 0
@@ -139,15 +143,35 @@ def _rule_checks(c: Consultation, t: Tally) -> list[Check]:
     return checks
 
 
-def tally_compute(*, consultation: Consultation) -> Tally:
-    """Count the counted (latest) ballots in SQL aggregates joined to the dwellings' areas, and
-    compare them with the consultation's decision rule in exact fractions."""
-    c = consultation
-    electorate = consultation_households(consultation=c).aggregate(
+def _electorate(c: Consultation) -> tuple[int, Decimal, datetime | None]:
+    """Owner votes and area of the frozen electorate, as its latest freeze recorded them (one
+    query). A draft has none yet: the registry's dwellings of the scope stand in (one more)."""
+    freeze = c.freezes.order_by("-pk").values_list("owner_votes", "floor_area", "frozen_at").first()
+    if freeze is not None:
+        return freeze
+    registry = consultation_households(consultation=c).aggregate(
         n=Count("id"), area=Sum("floor_area")
     )
-    counted = Ballot.objects.filter(consultation=c, is_current=True)
-    decision = c.questions.filter(is_decision=True).first()
+    return registry["n"] or 0, registry["area"] or Decimal("0"), None
+
+
+def tally_compute(*, consultation: Consultation) -> Tally:
+    """Count the counted (latest) ballots of the frozen electorate's dwellings in SQL
+    aggregates, weighted by the frozen areas and owner votes, and compare them with the
+    consultation's decision rule in exact fractions. A fixed number of queries."""
+    c = consultation
+    electorate_count, electorate_area, frozen_at = _electorate(c)
+    # The ballot's dwelling joined to its entry in this consultation's frozen electorate: a
+    # dwelling outside it (added to the registry later, or removed by a re-freeze) counts nothing.
+    counted = Ballot.objects.filter(
+        consultation=c, is_current=True, household__electorate_entries__consultation=c
+    )
+    votes, area = (
+        "household__electorate_entries__owner_votes",
+        "household__electorate_entries__floor_area",
+    )
+    questions = list(c.questions.prefetch_related("choices"))
+    decision = next((q for q in questions if q.is_decision), None)
     meaning = (
         Subquery(
             Answer.objects.filter(ballot=OuterRef("pk"), question=decision).values(
@@ -157,18 +181,19 @@ def tally_compute(*, consultation: Consultation) -> Tally:
         if decision
         else None
     )
-    aggregates = {"n": Count("id"), "area": Sum("household__floor_area")}
+    aggregates = {"n": Sum(votes), "area": Sum(area)}
     if meaning is not None:
         counted = counted.annotate(meaning=meaning)
         for code in ("yes", "no", "abstain"):
-            aggregates[f"{code}_n"] = Count("id", filter=Q(meaning=code))
-            aggregates[f"{code}_area"] = Sum("household__floor_area", filter=Q(meaning=code))
+            aggregates[f"{code}_n"] = Sum(votes, filter=Q(meaning=code))
+            aggregates[f"{code}_area"] = Sum(area, filter=Q(meaning=code))
     totals = counted.aggregate(**aggregates)
     zero = Decimal("0")
     tally = Tally(
         consultation=c,
-        electorate_count=electorate["n"] or 0,
-        electorate_area=electorate["area"] or zero,
+        electorate_count=electorate_count,
+        electorate_area=electorate_area,
+        electorate_frozen_at=frozen_at,
         participating_count=totals["n"] or 0,
         participating_area=totals["area"] or zero,
         yes_count=totals.get("yes_n") or 0,
@@ -179,31 +204,45 @@ def tally_compute(*, consultation: Consultation) -> Tally:
         abstain_area=totals.get("abstain_area") or zero,
     )
     tally.checks = _rule_checks(c, tally)
-    tally.questions = _question_results(c, tally.participating_count)
+    tally.questions = _question_results(c, tally.participating_count, questions)
     return tally
 
 
-def _question_results(c: Consultation, ballots: int) -> list[dict]:
-    """Per question: choice counts, rating average and satisfaction rate (ratings ≥ 4),
-    the number of written answers — three grouped queries, whatever the number of ballots."""
-    current = Q(answers__ballot__is_current=True, answers__ballot__consultation=c)
-    questions = list(
-        c.questions.prefetch_related(
-            "choices",
-        ).annotate(
-            rated=Count("answers", filter=current & Q(answers__rating__isnull=False)),
-            satisfied=Count("answers", filter=current & Q(answers__rating__gte=4)),
-            rating_sum=Sum("answers__rating", filter=current),
-            texts=Count("answers", filter=current & ~Q(answers__text="")),
+def _question_results(c: Consultation, ballots: int, questions: list[Question]) -> list[dict]:
+    """Per question: choice counts, rating average and satisfaction rate (ratings ≥ 4), the
+    number of written answers — one grouped query over the counted ballots of the frozen
+    electorate, whatever the number of ballots."""
+    per_question: dict[int, dict] = {}
+    choice_counts: dict[int, int] = {}
+    grouped = (
+        Answer.objects.filter(
+            ballot__consultation=c,
+            ballot__is_current=True,
+            ballot__household__electorate_entries__consultation=c,
         )
+        .values_list("question_id", "choice_id")
+        .annotate(
+            n=Count("id"),
+            rated=Count("id", filter=Q(rating__isnull=False)),
+            satisfied=Count("id", filter=Q(rating__gte=4)),
+            rating_sum=Sum("rating"),
+            texts=Count("id", filter=~Q(text="")),
+        )
+        .order_by()
     )
-    choice_counts = dict(
-        Answer.objects.filter(ballot__consultation=c, ballot__is_current=True, choice__isnull=False)
-        .values_list("choice")
-        .annotate(n=Count("id"))
-    )
+    for question_id, choice_id, n, rated, satisfied, rating_sum, texts in grouped:
+        if choice_id is not None:
+            choice_counts[choice_id] = n
+        stats = per_question.setdefault(
+            question_id, {"rated": 0, "satisfied": 0, "sum": 0, "texts": 0}
+        )
+        stats["rated"] += rated
+        stats["satisfied"] += satisfied
+        stats["sum"] += rating_sum or 0
+        stats["texts"] += texts
     results = []
     for q in questions:
+        stats = per_question.get(q.pk, {"rated": 0, "satisfied": 0, "sum": 0, "texts": 0})
         entry = {"question": q, "type": q.type, "choices": [], "ballots": ballots}
         if q.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
             for choice in q.choices.all():
@@ -216,27 +255,29 @@ def _question_results(c: Consultation, ballots: int) -> list[dict]:
                     }
                 )
         elif q.type == Question.Type.RATING:
-            rate = Fraction(q.satisfied, q.rated) if q.rated else None
+            rated = stats["rated"]
+            rate = Fraction(stats["satisfied"], rated) if rated else None
             entry.update(
-                rated=q.rated,
-                satisfied=q.satisfied,
+                rated=rated,
+                satisfied=stats["satisfied"],
                 average=(
-                    (Decimal(q.rating_sum) / q.rated).quantize(Decimal("0.01")) if q.rated else None
+                    (Decimal(stats["sum"]) / rated).quantize(Decimal("0.01")) if rated else None
                 ),
                 satisfaction_rate=rate,
                 satisfaction_percent=(f"{float(rate * 100):.1f}%" if rate is not None else "—"),
             )
         else:
-            entry["texts"] = q.texts
+            entry["texts"] = stats["texts"]
         results.append(entry)
     return results
 
 
 def turnout_compute(*, consultation: Consultation) -> dict:
-    """Turnout by building and floor: who has a counted ballot, never what it says."""
+    """Turnout by building and floor over the frozen electorate (the registry's dwellings for a
+    draft): who has a counted ballot, never what it says. Two queries."""
     counted = Q(ballots__consultation=consultation, ballots__is_current=True)
     rows = list(
-        consultation_households(consultation=consultation)
+        electorate_households(consultation=consultation)
         .values("stairwell__building__number", "stairwell__number", "floor")
         .annotate(
             total=Count("id", distinct=True),
@@ -245,7 +286,11 @@ def turnout_compute(*, consultation: Consultation) -> dict:
         .order_by("stairwell__building__number", "stairwell__number", "floor")
     )
     by_channel = dict(
-        Ballot.objects.filter(consultation=consultation, is_current=True)
+        Ballot.objects.filter(
+            consultation=consultation,
+            is_current=True,
+            household__electorate_entries__consultation=consultation,
+        )
         .values_list("channel")
         .annotate(n=Count("id"))
     )

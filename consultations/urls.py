@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations import exports, link_views, resident_views, views
+from consultations import electorate_views, exports, link_views, resident_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/turnout/", views.TurnoutView.as_view(), name="turnout"),
     path("<int:pk>/publish/", views.PublishView.as_view(), name="publish"),
     path("<int:pk>/do/<str:action>/", views.consultation_transition, name="transition"),
+    path(
+        "<int:pk>/electorate/refreeze/",
+        electorate_views.RefreezeView.as_view(),
+        name="electorate-refreeze",
+    ),
     path("<int:pk>/questions/add/", views.QuestionFormView.as_view(), name="question-add"),
     path(
         "<int:pk>/questions/<int:question_pk>/",
@@ -36,6 +41,7 @@ urlpatterns = [
     path("<int:pk>/ideas/", views.IdeasView.as_view(), name="ideas"),
     path("links/", link_views.LinksView.as_view(), name="links"),
     path("links/<int:household_pk>/revoke/", link_views.link_revoke, name="link-revoke"),
+    path("links/<int:household_pk>/reissue/", link_views.link_reissue, name="link-reissue"),
     path("links/<int:household_pk>/qr/", link_views.link_qr, name="link-qr"),
     # Residents: no account, a session for one dwelling opened by its printed link.
     path("r/<str:token>/", resident_views.resident_enter, name="resident-enter"),

@@ -6,6 +6,8 @@ export in `consultations.exports`.
 Class-based views for the pages; function views only for the POST-only actions and the
 attachment download."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -16,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
-from consultations import ballots, selectors, services
+from consultations import ballots, confirmations, selectors, services
 from consultations.filtersets import ConsultationFilterSet
 from consultations.forms import (
     AttachmentForm,
@@ -153,6 +155,7 @@ class ConsultationDetailView(ConsultationMixin, TemplateView):
             can_ballot=access.has_perm(user, access.BALLOT, consultation),
             objections=list(selectors.consultation_objections(consultation=consultation)),
             objection_form=ObjectionAnswerForm(),
+            freezes=selectors.electorate_freezes(consultation=consultation),
             **kwargs,
         )
         if consultation.results_visible:
@@ -165,12 +168,18 @@ class ConsultationDetailView(ConsultationMixin, TemplateView):
 def consultation_transition(request, pk, action):
     consultation = _consultation(request, pk, access.MANAGE)
     service = {
-        "open": services.consultation_open,
+        "open": partial(services.consultation_open, by=request.user),
         "close": services.consultation_close,
         "decide": services.consultation_decide,
     }.get(action)
     if service is None:
         raise Http404
+    if (
+        action == "close"
+        and consultation.status == Consultation.Status.OPEN
+        and not confirmations.is_confirmed(request)
+    ):
+        return confirmations.close_early(request, consultation=consultation)
     try:
         service(consultation=consultation)
     except ValidationError as exc:
@@ -348,25 +357,33 @@ def attachment_download(request, pk):
 
 
 class BallotEnterView(ConsultationMixin, TemplateView):
-    """Enter a paper or door-to-door ballot for one dwelling; the latest ballot counts."""
+    """Enter a paper or door-to-door ballot for one dwelling of the frozen electorate; the
+    latest ballot counts. Replacing the resident's online ballot is said before saving, shows
+    the ballot it replaces and asks why."""
 
     perm = access.BALLOT
     template_name = "consultations/ballot_enter.html"
 
     def _dwelling(self):
-        self.households = selectors.consultation_households(
+        self.households = selectors.electorate_households(
             consultation=self.consultation
         ).select_related("stairwell__building")
         household_id = self.request.POST.get("household") or self.request.GET.get("household")
         self.household = (
             get_object_or_404(self.households, pk=household_id) if household_id else None
         )
+        self.current = (
+            selectors.household_ballot(consultation=self.consultation, household=self.household)
+            if self.household
+            else None
+        )
 
     def _forms(self, data):
         questions = selectors.consultation_questions(consultation=self.consultation)
+        replacing_online = self.current is not None and self.current.channel == "online"
         return {
             "form": BallotForm(data, questions=questions),
-            "channel_form": PaperBallotForm(data),
+            "channel_form": PaperBallotForm(data, replacing_online=replacing_online),
         }
 
     def get(self, request, *args, **kwargs):
@@ -376,18 +393,28 @@ class BallotEnterView(ConsultationMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         self._dwelling()
         forms = self._forms(request.POST)
-        form, household = forms["form"], self.household
-        if household is not None and form.is_valid() and forms["channel_form"].is_valid():
+        form, channel_form, household = forms["form"], forms["channel_form"], self.household
+        valid = [form.is_valid(), channel_form.is_valid()]  # both, so every message shows
+        if household is not None and all(valid):
             try:
                 ballots.ballot_cast(
                     consultation=self.consultation,
                     household=household,
                     answers=form.answers(),
-                    channel=forms["channel_form"].cleaned_data["channel"],
+                    channel=channel_form.cleaned_data["channel"],
                     entered_by=request.user,
+                    # The counted ballot this page showed (the hidden field), not the one now.
+                    replaces=_as_int(request.POST.get("replaces")),
+                    replace_reason=channel_form.cleaned_data.get("replace_reason", ""),
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                # Show the dwelling's counted ballot as it is now (the resident may have voted
+                # online meanwhile: then the reason field appears), keeping what was entered.
+                self._dwelling()
+                forms = self._forms(request.POST)
+                forms["form"].is_valid()
+                forms["channel_form"].is_valid()
+                add_service_errors(forms["form"], exc)
             else:
                 messages.success(
                     request,
@@ -403,9 +430,7 @@ class BallotEnterView(ConsultationMixin, TemplateView):
         return super().get_context_data(
             households=self.households,
             household=household,
-            current=selectors.household_ballot(consultation=consultation, household=household)
-            if household
-            else None,
+            current=self.current,
             history_count=selectors.household_ballot_count(
                 consultation=consultation, household=household
             )
@@ -413,6 +438,13 @@ class BallotEnterView(ConsultationMixin, TemplateView):
             else 0,
             **kwargs,
         )
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 # --- publicity and ideas ----------------------------------------------------------------------

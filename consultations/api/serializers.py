@@ -104,6 +104,9 @@ def tally_data(tally) -> dict:
     return {
         "electorate_count": tally.electorate_count,
         "electorate_area": str(tally.electorate_area),
+        "electorate_frozen_at": tally.electorate_frozen_at.isoformat()
+        if tally.electorate_frozen_at
+        else None,
         "participating_count": tally.participating_count,
         "participating_area": str(tally.participating_area),
         "yes_count": tally.yes_count,

@@ -4,6 +4,8 @@ staff with manage in the consultation's scope; a refusal is a 400 with `non_fiel
 Ballots are cast only through the resident's session on the HTML voting page (or entered by
 staff on the paper-ballot page), never through this API."""
 
+from functools import partial
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -68,7 +70,8 @@ class ConsultationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
-        return self._transition(services.consultation_open)
+        """Open voting; the electorate is frozen now (who froze it: the caller)."""
+        return self._transition(partial(services.consultation_open, by=request.user))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])

@@ -48,7 +48,17 @@ def decision_choice(consultation, meaning):
     return question, question.choices.get(meaning=meaning)
 
 
-def vote(consultation, household, meaning, *, channel="online", entered_by=None, now=None):
+def vote(
+    consultation,
+    household,
+    meaning,
+    *,
+    channel="online",
+    entered_by=None,
+    now=None,
+    replaces=None,
+    replace_reason="",
+):
     question, choice = decision_choice(consultation, meaning)
     return ballot_cast(
         consultation=consultation,
@@ -57,4 +67,6 @@ def vote(consultation, household, meaning, *, channel="online", entered_by=None,
         channel=channel,
         entered_by=entered_by,
         now=now,
+        replaces=replaces,
+        replace_reason=replace_reason,
     )

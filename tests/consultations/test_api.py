@@ -32,6 +32,7 @@ def test_results_give_the_rule_as_exact_fractions(api, alice, closed):
     api.force_authenticate(alice)
     data = api.get(reverse("consultation-results", args=[closed.pk])).json()
     assert data["participating_count"] == 7 and data["electorate_count"] == 9
+    assert data["electorate_frozen_at"] == closed.freezes.get().frozen_at.isoformat()
     assert [c["value"] for c in data["checks"]] == ["7/9", "7/9", "6/7", "6/7"]
     assert data["passed"] is True
     body = str(data)

@@ -192,15 +192,21 @@ def test_an_outsider_gets_404_everywhere(client, charlie, consultation, househol
 def test_a_grid_worker_enters_a_paper_ballot_and_the_page_says_which_counts(
     client, bob, consultation, household
 ):
-    vote(consultation, household, "no")
+    online = vote(consultation, household, "no")
     login(client, bob)
     url = reverse("consultations:ballot-enter", args=[consultation.pk])
     page = client.get(url, {"household": household.pk}).content.decode()
     assert "Online" in page or "线上" in page
     question, yes = decision_choice(consultation, "yes")
-    client.post(url, {"household": household.pk, "channel": "paper", f"q{question.pk}": yes.pk})
+    data = {"household": household.pk, "channel": "paper", f"q{question.pk}": yes.pk}
+    refused = client.post(url, {**data, "replaces": online.pk}).content.decode()
+    assert "Say why this ballot replaces" in refused or "请说明" in refused
+    current = Ballot.objects.get(consultation=consultation, household=household, is_current=True)
+    assert current == online
+    client.post(url, {**data, "replaces": online.pk, "replace_reason": "业主到居委会改投"})
     counted = Ballot.objects.get(consultation=consultation, household=household, is_current=True)
     assert counted.channel == "paper" and counted.entered_by == bob
+    assert (counted.replaces, counted.replace_reason) == (online, "业主到居委会改投")
     page = client.get(url, {"household": household.pk}).content.decode()
     assert "bob" in page
 
@@ -452,7 +458,12 @@ def test_staff_add_a_plan_choice_question_and_bad_input_is_explained(
 def test_staff_publish_and_decide_through_the_pages(client, alice, consultation, household):
     vote(consultation, household, "yes")
     login(client, alice)
-    client.post(reverse("consultations:transition", args=[consultation.pk, "close"]))
+    close = reverse("consultations:transition", args=[consultation.pk, "close"])
+    asked = client.post(close).content.decode()
+    assert "5 of 6" in asked  # the confirmation says how many dwellings have not voted
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.OPEN
+    client.post(close, {"confirmed": "yes"})
     response = client.post(
         reverse("consultations:publish", args=[consultation.pk]),
         {"notice": "表决结果公示", "days": 7},
