@@ -17,34 +17,35 @@ class ConsultationsConfig(AppConfig):
     home_panel = "consultations/_home_panel.html"
 
     def home_context(self, request) -> dict:
-        """Open consultations in the user's scope with their turnout so far: ballots against
-        the dwellings in scope (one query)."""
-        from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value, When
-        from django.db.models.expressions import Case
+        """Open consultations in the user's scope with their turnout so far: counted ballots
+        against the electorate frozen when voting opened (one query)."""
+        from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
         from django.db.models.functions import Coalesce
 
-        from communities.models import Household
-        from consultations.models import Consultation
+        from consultations.models import Ballot, Consultation, ElectorateFreeze
 
-        def dwellings(**where):
-            counted = (
-                Household.objects.filter(**where).order_by().values(*where).annotate(n=Count("pk"))
+        voted = (
+            Ballot.objects.filter(
+                consultation=OuterRef("pk"),
+                is_current=True,
+                household__electorate_entries__consultation=OuterRef("pk"),
             )
-            return Coalesce(Subquery(counted.values("n")), Value(0), output_field=IntegerField())
-
+            .order_by()
+            .values("consultation")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        electorate = (
+            ElectorateFreeze.objects.filter(consultation=OuterRef("pk"))
+            .order_by("-pk")
+            .values("dwellings")[:1]
+        )
         open_now = list(
             access.scope_queryset(request.user, Consultation.objects.select_related("estate"))
             .filter(status=Consultation.Status.OPEN)
             .annotate(
-                voted=Count("ballots", filter=Q(ballots__is_current=True)),
-                electorate=Case(
-                    When(stairwell__isnull=False, then=dwellings(stairwell=OuterRef("stairwell"))),
-                    When(
-                        building__isnull=False,
-                        then=dwellings(stairwell__building=OuterRef("building")),
-                    ),
-                    default=dwellings(stairwell__building__estate=OuterRef("estate")),
-                ),
+                voted=Coalesce(Subquery(voted), Value(0), output_field=IntegerField()),
+                dwellings=Coalesce(Subquery(electorate), Value(0), output_field=IntegerField()),
             )
             .order_by("closes_at")[:5]
         )

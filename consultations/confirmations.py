@@ -1,85 +1,22 @@
-"""Confirming what cannot be undone in consultations: closing voting early, revoking a resident
-link, printing a new slip (the old one stops working), issuing slips for dwellings that already
-have one. Each function answers the page that says what will happen; the action's own view
-stays the one place that acts, once the POST carries `confirmed=yes`:
+"""What consultations confirm before doing what cannot be undone: closing voting early (how
+many dwellings have not voted yet), revoking a resident link, printing a new slip for one
+dwelling (its old slip stops working), issuing slips for dwellings that already have one.
 
-    if not confirmations.is_confirmed(request):
+Each function answers the confirmation page (the portal's `renovation.confirm`: no JavaScript,
+the same fields posted back with `confirmed=yes`); the action's own view stays the one place
+that acts:
+
+    if not confirm.is_confirmed(request):
         return confirmations.close_early(request, consultation=consultation)
-    services.consultation_close(...)
+    services.consultation_close(...)"""
 
-The mechanism (`is_confirmed`, `confirmation`) has the same names and arguments as the
-portal-wide `renovation.confirm` being built on another branch; when that lands, these two
-functions and `consultations/confirm.html` give way to it and the rest of this module stays.
-Works without JavaScript: the page posts the same fields back with `confirmed=yes`."""
-
-from dataclasses import dataclass, field
-
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from consultations import selectors
-
-CONFIRM_FIELD = "confirmed"
-CONFIRM_VALUE = "yes"
-NOT_CARRIED = {"csrfmiddlewaretoken", CONFIRM_FIELD}
-
-
-def is_confirmed(request) -> bool:
-    """Whether this POST answers a confirmation page."""
-    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == CONFIRM_VALUE
-
-
-@dataclass
-class Confirmation:
-    title: str
-    consequences: list[str]
-    confirm_label: str
-    cancel_url: str
-    action_url: str = ""
-    carried: list[tuple[str, str]] = field(default_factory=list)
-    danger: bool = True
-
-
-def confirmation(
-    request,
-    *,
-    title: str,
-    consequences: list[str],
-    confirm_label: str,
-    cancel_url: str,
-    action_url: str = "",
-    danger: bool = True,
-    template_name: str = "consultations/confirm.html",
-    context: dict | None = None,
-):
-    """The page that says what will happen, with one button that does it and one way back.
-    Every field of the first POST is posted again unchanged."""
-    carried = []
-    if request.method == "POST":
-        carried = [
-            (name, value)
-            for name in request.POST
-            if name not in NOT_CARRIED
-            for value in request.POST.getlist(name)
-        ]
-    confirm = Confirmation(
-        title=str(title),
-        consequences=[str(c) for c in consequences],
-        confirm_label=str(confirm_label),
-        cancel_url=cancel_url,
-        action_url=action_url or request.get_full_path(),
-        carried=carried,
-        danger=danger,
-    )
-    return render(
-        request,
-        template_name,
-        {"confirm": confirm, "confirm_field": CONFIRM_FIELD, "confirm_value": CONFIRM_VALUE}
-        | (context or {}),
-    )
+from renovation.confirm import confirmation
 
 
 def _when(moment) -> str:

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from communities.models import Household
 from consultations import confirmations, links, selectors
 from consultations.forms import LinksForm
-from renovation import access
+from renovation import access, confirm
 from renovation.views import StaffMixin, staff_view
 
 
@@ -48,7 +48,7 @@ class LinksView(StaffMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, rows=None))
         households = self._households(form)
-        if not confirmations.is_confirmed(request):
+        if not confirm.is_confirmed(request):
             counts = selectors.households_link_counts(households=households)
             if counts["with_link"]:
                 query = urlencode({k: v.pk for k, v in form.cleaned_data.items() if v})
@@ -102,7 +102,7 @@ def link_revoke(request, household_pk):
     if link is None:
         messages.info(request, _("%(h)s has no active link.") % {"h": household})
         return redirect(_back(request))
-    if not confirmations.is_confirmed(request):
+    if not confirm.is_confirmed(request):
         return confirmations.link_revoke(
             request, household=household, link=link, cancel_url=_back(request)
         )
@@ -118,7 +118,7 @@ def link_reissue(request, household_pk):
     stops working (the page says so first); the other dwellings' slips keep working."""
     household = _household(request, household_pk)
     link = selectors.household_active_link(household=household)
-    if link is not None and not confirmations.is_confirmed(request):
+    if link is not None and not confirm.is_confirmed(request):
         return confirmations.link_reissue(
             request, household=household, link=link, cancel_url=_back(request)
         )

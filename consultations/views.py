@@ -32,7 +32,7 @@ from consultations.forms import (
 from consultations.models import Attachment, Consultation, Objection
 from consultations.resident_views import resident_household
 from consultations.tally import tally_compute, turnout_compute
-from renovation import access
+from renovation import access, confirm
 from renovation.views import ServiceFormMixin, StaffMixin, add_service_errors, staff_view
 
 
@@ -177,7 +177,7 @@ def consultation_transition(request, pk, action):
     if (
         action == "close"
         and consultation.status == Consultation.Status.OPEN
-        and not confirmations.is_confirmed(request)
+        and not confirm.is_confirmed(request)
     ):
         return confirmations.close_early(request, consultation=consultation)
     try:

@@ -200,7 +200,7 @@ def test_a_grid_worker_enters_a_paper_ballot_and_the_page_says_which_counts(
     question, yes = decision_choice(consultation, "yes")
     data = {"household": household.pk, "channel": "paper", f"q{question.pk}": yes.pk}
     refused = client.post(url, {**data, "replaces": online.pk}).content.decode()
-    assert "Say why this ballot replaces" in refused or "请说明" in refused
+    assert "请说明为何以本票替换居民的在线投票" in refused
     current = Ballot.objects.get(consultation=consultation, household=household, is_current=True)
     assert current == online
     client.post(url, {**data, "replaces": online.pk, "replace_reason": "业主到居委会改投"})
@@ -460,7 +460,7 @@ def test_staff_publish_and_decide_through_the_pages(client, alice, consultation,
     login(client, alice)
     close = reverse("consultations:transition", args=[consultation.pk, "close"])
     asked = client.post(close).content.decode()
-    assert "5 of 6" in asked  # the confirmation says how many dwellings have not voted
+    assert "6 户中还有 5 户未投票" in asked  # how many dwellings have not voted yet
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.OPEN
     client.post(close, {"confirmed": "yes"})
@@ -477,3 +477,16 @@ def test_staff_publish_and_decide_through_the_pages(client, alice, consultation,
     assert "msg-error" in page.content.decode()  # publicity has not ended yet
     consultation.refresh_from_db()
     assert consultation.status == "publicity"
+
+
+def test_the_home_panel_counts_turnout_against_the_frozen_electorate(
+    client, alice, tree, consultation, stairwell, household
+):
+    from tests.communities.factories import HouseholdFactory
+
+    vote(consultation, household, "yes")
+    HouseholdFactory(stairwell=stairwell, floor=3, room_number="303")  # after opening
+    login(client, alice)
+    panels = {p["template"]: p for p in client.get("/").context["panels"]}
+    [open_now] = panels["consultations/_home_panel.html"]["open_consultations"]
+    assert (open_now.voted, open_now.dwellings) == (1, 6)
