@@ -53,7 +53,7 @@ def close_early(request, *, consultation):
     ]
     return confirmation(
         request,
-        title=_("Close voting now?"),
+        title=_("Close voting on “%(title)s” now?") % {"title": consultation.title},
         consequences=consequences,
         confirm_label=_("Close voting now"),
         cancel_url=reverse("consultations:detail", args=[consultation.pk]),

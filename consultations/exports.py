@@ -11,14 +11,16 @@ from django.utils.translation import gettext as _
 
 from consultations import selectors
 from renovation import access
+from renovation.exports import safe_cell
 from renovation.views import staff_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def ballots_workbook(*, user, consultation) -> bytes:
-    """Each ballot the user may handle ballots for as a row: where the dwelling is, how and when
-    the ballot was cast, whether it counts, and one column per question."""
+    """Each ballot the user may handle ballots for as a row: where the dwelling is, its area in
+    the frozen electorate, how and when the ballot was cast, whether it counts (the latest of a
+    dwelling of the electorate), why it replaced an online ballot, one column per question."""
     from openpyxl import Workbook
 
     questions = selectors.consultation_questions(consultation=consultation)
@@ -35,6 +37,7 @@ def ballots_workbook(*, user, consultation) -> bytes:
             _("Cast at"),
             _("Counts"),
             _("Entered by"),
+            _("Why it replaces the online ballot"),
             *[q.text for q in questions],
         ]
     )
@@ -54,12 +57,14 @@ def ballots_workbook(*, user, consultation) -> bytes:
                 h.stairwell.number,
                 h.room_number,
                 h.floor,
-                h.floor_area,
+                ballot.frozen_area,
                 ballot.get_channel_display(),
                 timezone.localtime(ballot.cast_at).strftime("%Y-%m-%d %H:%M"),
-                _("yes") if ballot.is_current else _("no"),
+                _("yes") if ballot.is_current and ballot.frozen_area is not None else _("no"),
                 ballot.entered_by.username if ballot.entered_by else "",
-                *["; ".join(by_question.get(q.pk, [])) for q in questions],
+                safe_cell(ballot.replace_reason),
+                # Residents' written answers are free text: no formula runs from them.
+                *[safe_cell("; ".join(by_question.get(q.pk, []))) for q in questions],
             ]
         )
     buffer = io.BytesIO()

@@ -85,9 +85,14 @@ def consultation_objections(*, consultation: Consultation) -> QuerySet:
 
 def consultation_ballots(*, user, consultation: Consultation) -> QuerySet:
     """Every ballot of the consultation (counted and replaced) the user may handle ballots for,
-    with dwelling, staff member and answers, in building → stairwell → floor → room order."""
+    with dwelling, staff member, answers and the dwelling's area in the frozen electorate
+    (`frozen_area`, None outside it), in building → stairwell → floor → room order."""
+    frozen_area = ElectorateEntry.objects.filter(
+        consultation=consultation, household=OuterRef("household")
+    ).values("floor_area")[:1]
     return (
         access.scope_queryset(user, Ballot.objects.filter(consultation=consultation), access.BALLOT)
+        .annotate(frozen_area=Subquery(frozen_area))
         .select_related("household__stairwell__building", "entered_by")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("choice")))
         .order_by(

@@ -490,3 +490,49 @@ def test_the_home_panel_counts_turnout_against_the_frozen_electorate(
     panels = {p["template"]: p for p in client.get("/").context["panels"]}
     [open_now] = panels["consultations/_home_panel.html"]["open_consultations"]
     assert (open_now.voted, open_now.dwellings) == (1, 6)
+
+
+def test_a_residents_ballot_post_checks_the_frozen_electorate_without_extra_queries(
+    client, consultation, household, django_assert_max_num_queries
+):
+    # The membership check, the still-open check and the per-dwelling lock are one statement
+    # (the electorate entry's row lock): 14 queries for a first ballot, 15 for a change
+    # (the counted ballot's answers), where 16 and 17 were taken before the snapshot.
+    enter(client, household)
+    question, yes = decision_choice(consultation, "yes")
+    url = reverse("consultations:resident-consultation", args=[consultation.pk])
+    for _ in range(2):
+        with django_assert_max_num_queries(15):
+            assert client.post(url, {f"q{question.pk}": yes.pk}).status_code == 302
+    assert Ballot.objects.filter(consultation=consultation, household=household).count() == 2
+
+
+def test_the_export_gives_frozen_areas_replacement_reasons_and_inert_written_answers(
+    client, alice, bob, tree, stairwell, consultation, household
+):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    online = vote(consultation, household, "no")
+    vote(
+        consultation,
+        household,
+        "yes",
+        channel="paper",
+        entered_by=bob,
+        replaces=online.pk,
+        replace_reason="=HYPERLINK(1)",
+    )
+    household.floor_area = Decimal("99.00")  # a registry edit after opening
+    household.save(update_fields=["floor_area"])
+    services.consultation_close(consultation=consultation)
+    login(client, alice)
+    response = client.get(reverse("consultations:export", args=[consultation.pk]))
+    header, first, second = load_workbook(io.BytesIO(response.content)).active.iter_rows(
+        values_only=True
+    )
+    row = dict(zip(header, second, strict=True))
+    assert row["建筑面积（㎡）"] == 60  # as frozen, not the registry's 99
+    assert row["替换在线投票的理由"] == "'=HYPERLINK(1)"
+    assert (dict(zip(header, first, strict=True))["计票"], row["计票"]) == ("否", "是")

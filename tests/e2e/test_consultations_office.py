@@ -127,7 +127,7 @@ def test_closing_voting_early_asks_first_and_says_how_many_have_not_voted(
     page.goto(f"{live_server.url}/consultations/{c.pk}/")
     page.locator(f"form[action$='/consultations/{c.pk}/do/close/'] button").click()
 
-    assert page.locator("h1").inner_text() == "现在结束投票？"
+    assert page.locator("h1").inner_text() == "现在结束“1单元加装电梯表决”的投票？"
     assert "6 户中还有 5 户未投票" in page.locator(".consequences").inner_text()
     c.refresh_from_db()
     assert c.status == Consultation.Status.OPEN  # nothing happened yet
