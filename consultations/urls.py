@@ -1,6 +1,13 @@
 from django.urls import path
 
-from consultations import electorate_views, exports, link_views, resident_views, views
+from consultations import (
+    ballot_views,
+    electorate_views,
+    exports,
+    link_views,
+    resident_views,
+    views,
+)
 
 app_name = "consultations"
 urlpatterns = [
@@ -31,7 +38,7 @@ urlpatterns = [
     ),
     path("<int:pk>/attachments/add/", views.AttachmentAddView.as_view(), name="attachment-add"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
-    path("<int:pk>/ballots/enter/", views.BallotEnterView.as_view(), name="ballot-enter"),
+    path("<int:pk>/ballots/enter/", ballot_views.BallotEnterView.as_view(), name="ballot-enter"),
     path("<int:pk>/ballots.xlsx", exports.ballots_export, name="export"),
     path(
         "<int:pk>/objections/<int:objection_pk>/answer/",

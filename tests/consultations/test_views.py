@@ -175,7 +175,8 @@ def test_the_result_page_shows_the_four_numbers_against_their_thresholds(
 
 def test_an_outsider_gets_404_everywhere(client, charlie, consultation, household):
     login(client, charlie)
-    for name in ("detail", "turnout", "results", "preview", "ballot-enter", "export", "edit"):
+    pages = ("detail", "turnout", "results", "preview", "ballot-enter", "export", "edit")
+    for name in (*pages, "electorate-refreeze"):
         assert (
             client.get(reverse(f"consultations:{name}", args=[consultation.pk])).status_code == 404
         ), name
@@ -187,6 +188,16 @@ def test_an_outsider_gets_404_everywhere(client, charlie, consultation, househol
     )
     assert consultation.title not in client.get(reverse("consultations:list")).content.decode()
     assert client.get(reverse("consultations:link-qr", args=[household.pk])).status_code == 404
+    for action in ("link-reissue", "link-revoke"):
+        url = reverse(f"consultations:{action}", args=[household.pk])
+        assert client.post(url, {"confirmed": "yes"}).status_code == 404, action
+
+
+def test_a_grid_worker_may_not_re_freeze_the_electorate(client, bob, consultation):
+    login(client, bob)  # ballots, not management
+    url = reverse("consultations:electorate-refreeze", args=[consultation.pk])
+    assert client.post(url, {"reason": "补录"}).status_code == 404
+    assert consultation.freezes.count() == 1
 
 
 def test_a_grid_worker_enters_a_paper_ballot_and_the_page_says_which_counts(
