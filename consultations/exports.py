@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from consultations import selectors
 from renovation import access
@@ -60,7 +61,10 @@ def ballots_workbook(*, user, consultation) -> bytes:
                 ballot.frozen_area,
                 ballot.get_channel_display(),
                 timezone.localtime(ballot.cast_at).strftime("%Y-%m-%d %H:%M"),
-                _("yes") if ballot.is_current and ballot.frozen_area is not None else _("no"),
+                # With a context: a bare "yes" is translated differently by other apps.
+                pgettext("ballot counts", "yes")
+                if ballot.is_current and ballot.frozen_area is not None
+                else pgettext("ballot counts", "no"),
                 ballot.entered_by.username if ballot.entered_by else "",
                 safe_cell(ballot.replace_reason),
                 # Residents' written answers are free text: no formula runs from them.

@@ -187,7 +187,9 @@ def test_a_lost_slip_is_replaced_for_that_one_dwelling(
     assert access_link_resolve(token=tokens[lost], touch=False) is None
     others = [h for h in dwellings if h != lost]
     assert all(access_link_resolve(token=tokens[h], touch=False) for h in others)
-    # The new slip's QR code is drawn (its token is the dwelling's active one).
+    # The new slip's QR code is drawn (its token is the dwelling's active one): wait for the
+    # image to finish loading, then check it decoded.
+    page.wait_for_function("document.querySelector('.print-card img').complete")
     assert page.locator(".print-card img").evaluate("img => img.naturalWidth") > 0
 
 
