@@ -8,7 +8,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from consultations import selectors
 from renovation import access
@@ -61,10 +60,10 @@ def ballots_workbook(*, user, consultation) -> bytes:
                 ballot.frozen_area,
                 ballot.get_channel_display(),
                 timezone.localtime(ballot.cast_at).strftime("%Y-%m-%d %H:%M"),
-                # With a context: a bare "yes" is translated differently by other apps.
-                pgettext("ballot counts", "yes")
+                # Not a bare "yes"/"no": other apps' catalogues translate those differently.
+                _("counted")
                 if ballot.is_current and ballot.frozen_area is not None
-                else pgettext("ballot counts", "no"),
+                else _("not counted"),
                 ballot.entered_by.username if ballot.entered_by else "",
                 safe_cell(ballot.replace_reason),
                 # Residents' written answers are free text: no formula runs from them.

@@ -546,4 +546,4 @@ def test_the_export_gives_frozen_areas_replacement_reasons_and_inert_written_ans
     row = dict(zip(header, second, strict=True))
     assert row["建筑面积（㎡）"] == 60  # as frozen, not the registry's 99
     assert row["替换在线投票的理由"] == "'=HYPERLINK(1)"
-    assert (dict(zip(header, first, strict=True))["计票"], row["计票"]) == ("否", "是")
+    assert (dict(zip(header, first, strict=True))["计票"], row["计票"]) == ("不计票", "计票")
