@@ -2,7 +2,7 @@
 (`settings.TIME_ZONE`, Asia/Shanghai), never UTC's — between midnight and 08:00 in Shanghai,
 UTC's date is still yesterday, and a deadline or a milestone would be a day off."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -10,3 +10,9 @@ from django.utils import timezone
 def today(now: datetime | None = None) -> date:
     """The local date in the portal's time zone: today's, or the date of moment `now`."""
     return timezone.localdate(now)
+
+
+def day_end(day: date) -> datetime:
+    """The first moment after `day` in the portal's time zone: a record stamped before it
+    happened on or before `day`."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
