@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -181,10 +181,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 
 REST_FRAMEWORK = {
+    # The token first: a request without credentials gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "renovation.drf.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["renovation.drf.ApiTokenRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["renovation.drf.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -193,9 +195,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "renovation.drf.LimitOffsetPagination",
     "EXCEPTION_HANDLER": "renovation.drf.exception_handler",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "renovation.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# API tokens (renovation.models.ApiToken on django-rest-knox): read-only, hashed, expiring.
+KNOX_TOKEN_MODEL = "renovation.ApiToken"
+REST_KNOX = {"TOKEN_PREFIX": "hx_", "AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": None}
+API_TOKEN_MAX_DAYS = _read("API_TOKEN_MAX_DAYS", env.int, 366)
+API_TOKEN_REQUESTS_PER_MINUTE = _read("API_TOKEN_REQUESTS_PER_MINUTE", env.int, 120)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Huanxin API",
     "DESCRIPTION": "Old-estate renovation programme: registry, projects, consultations, "

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from renovation.token_views import ApiTokenListView, api_token_revoke
 from renovation.views import HomeView, kept_upload_view
 
 # Each app owns `<app>/urls.py` (pages, app_name = "<app>") and `<app>/api/urls.py`
@@ -25,6 +26,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/api-tokens/", ApiTokenListView.as_view(), name="api-tokens"),
+    path("accounts/api-tokens/revoke/", api_token_revoke, name="api-token-revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("uploads/kept/", kept_upload_view, name="kept-upload"),
     path("admin/", admin.site.urls),
