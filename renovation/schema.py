@@ -11,18 +11,13 @@ the error bodies it can answer with, and the CSV and xlsx downloads are files, n
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_bearer_security_scheme_object
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 
 from renovation.exports import XLSX
 
 FILE = {"type": "string", "format": "binary"}
 FILE_TYPES = {"text/csv", XLSX}
 
-ERROR = {
-    "type": "object",
-    "properties": {"detail": {"type": "string", "description": "What went wrong."}},
-    "required": ["detail"],
-}
 VALIDATION_ERRORS = {
     "type": "object",
     "description": "Messages by field (query parameter, filter or request field); messages "
@@ -42,6 +37,12 @@ DESCRIPTIONS = {
     "404": "Not found, or outside the caller's part of the administrative tree.",
     "429": "Too many requests with this API token; retry after the Retry-After seconds.",
 }
+
+
+class ErrorSerializer(serializers.Serializer):
+    """An error that is not about a field: `{"detail": "..."}`."""
+
+    detail = serializers.CharField(help_text="What went wrong.")
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -72,11 +73,12 @@ class AutoSchema(openapi.AutoSchema):
         for code in self._error_codes():
             if code in responses:
                 continue
-            name, schema = (
-                ("ValidationErrors", VALIDATION_ERRORS) if code == "400" else ("Error", ERROR)
-            )
+            if code == "400":
+                schema = self._component("ValidationErrors", VALIDATION_ERRORS)
+            else:
+                schema = self.resolve_serializer(ErrorSerializer(), "response").ref
             responses[code] = {
-                "content": {"application/json": {"schema": self._component(name, schema)}},
+                "content": {"application/json": {"schema": schema}},
                 "description": DESCRIPTIONS[code],
             }
         return dict(sorted(responses.items()))

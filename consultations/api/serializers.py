@@ -119,3 +119,62 @@ def tally_data(tally) -> dict:
         "checks": CheckSerializer(tally.checks, many=True).data,
         "questions": questions,
     }
+
+
+# ---- aggregate results and turnout (the shapes of tally_data and the turnout action) ---------
+
+
+class ResultChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ResultQuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    type = serializers.ChoiceField(choices=Question.Type.choices)
+    choices = ResultChoiceSerializer(many=True, required=False, help_text="Choice questions.")
+    rated = serializers.IntegerField(required=False, help_text="Rating questions: ratings given.")
+    satisfied = serializers.IntegerField(required=False, help_text="…of them 4 or 5.")
+    average = serializers.CharField(required=False, allow_null=True)
+    satisfaction_rate = serializers.CharField(
+        required=False, allow_null=True, help_text="An exact fraction, e.g. 7/9."
+    )
+    texts = serializers.IntegerField(required=False, help_text="Text questions: answers written.")
+
+
+class ResultsSerializer(serializers.Serializer):
+    """Counts and floor areas (strings, exact) of the counted ballots and the decision rule's
+    checks as exact fractions; never who voted how."""
+
+    electorate_count = serializers.IntegerField()
+    electorate_area = serializers.CharField()
+    participating_count = serializers.IntegerField()
+    participating_area = serializers.CharField()
+    yes_count = serializers.IntegerField()
+    yes_area = serializers.CharField()
+    no_count = serializers.IntegerField()
+    no_area = serializers.CharField()
+    abstain_count = serializers.IntegerField()
+    abstain_area = serializers.CharField()
+    passed = serializers.BooleanField(allow_null=True, help_text="None: no decision rule.")
+    checks = CheckSerializer(many=True)
+    questions = ResultQuestionSerializer(many=True)
+
+
+class TurnoutRowSerializer(serializers.Serializer):
+    building = serializers.CharField()
+    stairwell = serializers.CharField()
+    floor = serializers.IntegerField()
+    dwellings = serializers.IntegerField()
+    voted = serializers.IntegerField()
+
+
+class TurnoutSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Dwellings entitled to vote.")
+    voted = serializers.IntegerField(help_text="Dwellings with a counted ballot.")
+    by_channel = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Counted ballots by channel."
+    )
+    rows = TurnoutRowSerializer(many=True)

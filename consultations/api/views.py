@@ -6,18 +6,26 @@ staff on the paper-ballot page), never through this API."""
 
 from functools import partial
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from consultations import services
-from consultations.api.serializers import ConsultationSerializer, QuestionSerializer, tally_data
+from consultations.api.serializers import (
+    ConsultationSerializer,
+    QuestionSerializer,
+    ResultsSerializer,
+    TurnoutSerializer,
+    tally_data,
+)
 from consultations.filtersets import ConsultationFilterSet, QuestionFilterSet
 from consultations.models import Consultation, Question
 from consultations.tally import tally_compute, turnout_compute
 from renovation import access
 from renovation.api import ScopedReadOnlyViewSet
+from renovation.schema import ErrorSerializer
 
 
 class ConsultationViewSet(ScopedReadOnlyViewSet):
@@ -26,19 +34,19 @@ class ConsultationViewSet(ScopedReadOnlyViewSet):
     filterset_class = ConsultationFilterSet
     write_perm = access.MANAGE
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ResultsSerializer, 409: ErrorSerializer})
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         """Aggregate result under the decision rule; only once voting has closed."""
         consultation = self.get_object()
         if not consultation.results_visible:
             return Response(
-                {"detail": "Results are available once voting has closed."},
+                {"detail": gettext("Results are available once voting has closed.")},
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(tally_data(tally_compute(consultation=consultation)))
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses=TurnoutSerializer)
     @action(detail=True, methods=["get"])
     def turnout(self, request, pk=None):
         """Dwellings that voted, by building, stairwell and floor (never what they chose)."""

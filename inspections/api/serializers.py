@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from communities.models import Building, Estate, Household
@@ -39,7 +40,12 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 
 class StepSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    # "" for the step that recorded the point (it came from nowhere).
+    from_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
+    # None for the steps the system takes by itself (the daily overdue check).
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True, read_only=True
+    )
     photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta:
@@ -136,6 +142,14 @@ class PointTransitionSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
+class NextStepsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    next = serializers.ListField(
+        child=serializers.ChoiceField(choices=Status.choices),
+        help_text=_("The statuses the point may move to from here."),
+    )
+
+
 class PatrolVisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = PatrolVisit
@@ -186,6 +200,7 @@ class SubdistrictFiguresSerializer(FiguresSerializer):
     subdistrict = serializers.CharField(allow_null=True)
 
 
+@extend_schema_serializer(many=False)
 class StatisticsSerializer(serializers.Serializer):
     today = serializers.DateField()
     estates = EstateFiguresSerializer(many=True)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from inspections import selectors, services
 from inspections.api.serializers import (
     CategorySerializer,
+    NextStepsSerializer,
     PatrolSerializer,
     PointSerializer,
     PointTransitionSerializer,
@@ -20,11 +21,11 @@ from inspections.api.serializers import (
 from inspections.filtersets import PatrolFilterSet, PointFilterSet
 from inspections.models import Category, Patrol, Point
 from renovation import access
-from renovation.api import ScopedModelViewSet
+from renovation.api import ExportMixin, ScopedModelViewSet
 from renovation.drf import RolePermission
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The configurable list of point categories (not scoped: the same for the whole city)."""
 
     queryset = Category.objects.all()
@@ -71,6 +72,7 @@ class PointViewSet(ScopedModelViewSet):
         )
         serializer.instance = self.get_queryset().get(pk=point.pk)
 
+    @extend_schema(request=PointTransitionSerializer, responses=PointSerializer)
     @action(detail=True, methods=["post"], serializer_class=PointTransitionSerializer)
     def transition(self, request, pk=None):
         """Moves the point one step along its workflow (see inspections.services.TRANSITIONS)."""
@@ -93,10 +95,13 @@ class PointViewSet(ScopedModelViewSet):
             status=status.HTTP_200_OK,
         )
 
+    @extend_schema(responses=NextStepsSerializer)
     @action(detail=True, methods=["get"])
     def next_steps(self, request, pk=None):
+        """The point's status and the statuses it may move to."""
         point = self.get_object()
-        return Response({"status": point.status, "next": list(services.allowed_next(point.status))})
+        data = {"status": point.status, "next": list(services.allowed_next(point.status))}
+        return Response(NextStepsSerializer(data).data)
 
 
 class PatrolViewSet(ScopedModelViewSet):

@@ -191,7 +191,10 @@ class ProgressReportSerializer(serializers.ModelSerializer):
     project = ScopedPrimaryKeyRelatedField(queryset=Project.objects.all(), perm=access.INSPECT)
     entries = ProgressEntrySerializer(many=True, read_only=True)
     photos = ProgressPhotoSerializer(many=True, read_only=True)
-    reporter = serializers.CharField(source="reporter.username", read_only=True, default=None)
+    # None once the reporter's account is gone.
+    reporter = serializers.CharField(
+        source="reporter.username", read_only=True, default=None, allow_null=True
+    )
     progress = serializers.JSONField(
         write_only=True,
         required=False,

@@ -3,12 +3,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from communities import services
 from communities.models import Estate, Household, Membership, Region, Stairwell
 from renovation.drf import exception_handler
+from renovation.models import ApiToken
 from tests.communities.factories import (
     BuildingFactory,
     EstateFactory,
@@ -337,25 +339,40 @@ def test_a_race_that_trips_a_unique_constraint_becomes_a_400(tree, alice):
 
 def test_a_machine_client_reads_with_the_token_printed_by_api_token(tree, diana):
     out = StringIO()
-    call_command("api_token", "diana", stdout=out)
+    call_command(
+        "api_token", "diana", "--name", "区县看板", "--days", "30", stdout=out, stderr=StringIO()
+    )
     token = out.getvalue().strip()
-    again = StringIO()
-    call_command("api_token", "diana", stdout=again)
-    assert again.getvalue().strip() == token
 
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert names(client.get(f"{API}/estates/")) == {"日晖六村", "日晖二村", "东安新村"}
 
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
-    assert client.get(f"{API}/estates/").status_code in (401, 403)
+    assert client.get(f"{API}/estates/").status_code == 401
+
+    # Only a digest is kept, with the name and the expiry the command was given.
+    stored = ApiToken.objects.get(user=diana)
+    assert stored.name == "区县看板" and token not in (stored.digest, stored.token_key)
+    assert (stored.expiry - timezone.now()).days in (29, 30)
+
+
+def test_api_token_refuses_a_second_token_of_the_same_name(tree, diana):
+    call_command("api_token", "diana", stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(CommandError, match="already have a token with this name"):
+        call_command("api_token", "diana", stdout=StringIO(), stderr=StringIO())
 
 
 def test_api_token_reset_replaces_the_token(tree, diana):
     first, second = StringIO(), StringIO()
-    call_command("api_token", "diana", stdout=first)
-    call_command("api_token", "diana", "--reset", stdout=second)
+    call_command("api_token", "diana", stdout=first, stderr=StringIO())
+    call_command("api_token", "diana", "--reset", stdout=second, stderr=StringIO())
     assert first.getvalue().strip() != second.getvalue().strip()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {first.getvalue().strip()}")
+    assert client.get(f"{API}/estates/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {second.getvalue().strip()}")
+    assert client.get(f"{API}/estates/").status_code == 200
 
 
 def test_validation_messages_speak_chinese_by_default(tree, alice):
@@ -368,7 +385,5 @@ def test_validation_messages_speak_chinese_by_default(tree, alice):
 
 
 def test_api_token_names_an_unknown_user(db):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="nobody"):
         call_command("api_token", "nobody", stdout=StringIO())
