@@ -91,7 +91,10 @@ def retrofits_with_figures(*, retrofits: QuerySet, today: date) -> QuerySet:
     return retrofits.annotate(
         paid_total=_money(paid),
         shared_total=shared,
-        is_overdue=ExpressionWrapper(overdue_q(today=today), output_field=BooleanField()),
+        # Coalesce: without a due date the comparison is NULL, and the retrofit is not overdue.
+        is_overdue=Coalesce(
+            ExpressionWrapper(overdue_q(today=today), output_field=BooleanField()), Value(False)
+        ),
     )
 
 
@@ -437,11 +440,19 @@ GROUPS = {
 }
 
 
-def retrofit_statistics(*, user, region: Region | None = None, by: str = "subdistrict") -> dict:
+def retrofit_statistics(
+    *,
+    user,
+    region: Region | None = None,
+    by: str = "subdistrict",
+    programme=None,
+    year: int | None = None,
+) -> dict:
     """Retrofits by status, subsidy committed, residents' contributions (shared and paid) — in
     total and per region (`by`: district, subdistrict, community or estate) over the user's
-    scope, optionally below `region` (user None: the whole city, for system jobs such as the
-    weekly bulletins). Aggregates only: no names of people. Four queries."""
+    scope, optionally below `region`, on the estates of a `programme`'s projects, or created in
+    `year` (user None: the whole city, for system jobs such as the weekly bulletins).
+    Aggregates only: no names of people. Four queries."""
     if by not in GROUPS:
         raise ValueError(f"by must be one of {sorted(GROUPS)}")
     retrofits = Retrofit.objects.all()
@@ -449,6 +460,11 @@ def retrofit_statistics(*, user, region: Region | None = None, by: str = "subdis
         retrofits = access.scope_queryset(user, retrofits)
     if region is not None:
         retrofits = retrofits.filter(**{f"{COMMUNITY}__path__startswith": region.path})
+    if programme is not None:
+        estates = programme.projects.values("estate_id")
+        retrofits = retrofits.filter(stairwell__building__estate_id__in=estates)
+    if year is not None:
+        retrofits = retrofits.filter(created_at__year=year)
     group = GROUPS[by]
     by_status = dict(
         retrofits.order_by()

@@ -194,9 +194,9 @@ class RegionRefSerializer(serializers.Serializer):
 BREAKDOWN_KINDS = ["district", "subdistrict", "community", "estate"]
 
 
-def _statistics_serializers(figures: type[serializers.Serializer], base: str):
+def _statistics_serializers(figures: type[serializers.Serializer], base: str, extra: dict):
     """The response of statistics endpoint `base` whose figures are `figures`: the totals and
-    one row per child of the region."""
+    one row per child of the region (and `extra` fields of the whole region, if any)."""
     row = type(
         f"{base}Row",
         (serializers.Serializer,),
@@ -220,6 +220,7 @@ def _statistics_serializers(figures: type[serializers.Serializer], base: str):
             "year": serializers.IntegerField(allow_null=True),
             "totals": figures(),
             "rows": row(many=True),
+            **copy.deepcopy(extra),
         },
     )
     return response
@@ -278,6 +279,8 @@ class StatisticsViewSet(ExportMixin, ScopedQuerysetMixin, viewsets.GenericViewSe
 
     figures_serializer: type[serializers.Serializer] | None = None
     statistics = None
+    # Fields about the whole region beside totals and rows: {"by_status": Serializer(many=True)}
+    statistics_extra: dict = {}
     weekly_figures_serializer: type[serializers.Serializer] | None = None
     weekly_statistics = None
     export_actions = ("figures", "weekly")
@@ -287,7 +290,9 @@ class StatisticsViewSet(ExportMixin, ScopedQuerysetMixin, viewsets.GenericViewSe
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.__dict__.get("figures_serializer"):
-            cls.response_serializer = _statistics_serializers(cls.figures_serializer, cls.__name__)
+            cls.response_serializer = _statistics_serializers(
+                cls.figures_serializer, cls.__name__, cls.statistics_extra
+            )
         if cls.__dict__.get("weekly_figures_serializer"):
             cls.weekly_serializer = _weekly_serializer(cls.weekly_figures_serializer, cls.__name__)
 
@@ -392,6 +397,7 @@ class StatisticsViewSet(ExportMixin, ScopedQuerysetMixin, viewsets.GenericViewSe
                 "year": params.get("year"),
                 "totals": result["totals"],
                 "rows": result["rows"],
+                **{name: result[name] for name in self.statistics_extra},
             }
         ).data
         fmt = self.export_format()

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from communities.models import Household, Region, Stairwell
@@ -67,7 +67,13 @@ class RetrofitCostLineSerializer(serializers.ModelSerializer):
 
 
 class RetrofitStepSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    # "" for the step that recorded the retrofit (it came from nowhere).
+    from_status = serializers.ChoiceField(
+        choices=Retrofit.Status.choices, allow_blank=True, read_only=True
+    )
+    actor = serializers.CharField(
+        source="actor.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = RetrofitStep
@@ -275,7 +281,9 @@ class ElevatorPaymentSerializer(serializers.ModelSerializer):
     retrofit = ScopedPrimaryKeyRelatedField(queryset=Retrofit.objects.all())
     household = HouseholdField()
     room_number = serializers.CharField(source="household.room_number", read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default=None)
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Payment
@@ -321,6 +329,7 @@ class ElevatorTotalsSerializer(serializers.Serializer):
     residents_paid = serializers.DecimalField(**MONEY)
 
 
+@extend_schema_serializer(many=False)
 class ElevatorStatisticsSerializer(serializers.Serializer):
     group = serializers.CharField()
     by_status = RetrofitStatusCountSerializer(many=True)
@@ -344,6 +353,7 @@ class ElevatorEstateArrearsSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY)
 
 
+@extend_schema_serializer(many=False)
 class ElevatorArrearsSerializer(serializers.Serializer):
     total = serializers.DecimalField(**MONEY)
     per_estate = ElevatorEstateArrearsSerializer(many=True)

@@ -187,7 +187,7 @@ class RetrofitViewSet(ScopedModelViewSet):
         cost_services.final_cost_set(retrofit=retrofit, actor=request.user, **data)
         return self._respond(retrofit)
 
-    @extend_schema(request=s.ShareComputeSerializer, responses=s.ShareVersionSerializer)
+    @extend_schema(request=s.ShareComputeSerializer, responses={201: s.ShareVersionSerializer})
     @action(detail=True, methods=["post"], url_path="compute-shares")
     def compute_shares(self, request, pk=None):
         """Compute a new current version of the share table (earlier versions are kept)."""
@@ -228,7 +228,7 @@ class RetrofitViewSet(ScopedModelViewSet):
         )
 
     @extend_schema(responses=s.ShareVersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request, pk=None):
         """Every version of the share table, the newest first; one is current."""
         retrofit = self.get_object()

@@ -9,6 +9,9 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from consultations import services as consultation_services
+from elevators import payment_services, share_services
+from elevators import services as elevator_services
+from elevators.models import ShareVersion
 from inspections.models import PatrolVisit, Status, Step
 from projects.models import (
     Complaint,
@@ -22,6 +25,7 @@ from renovation import dates
 from tests.communities.factories import EstateFactory
 from tests.conftest import make_stairwell
 from tests.consultations.factories import make_consultation, vote
+from tests.elevators.factories import make_policy, make_retrofit, make_scheme, run_consent
 from tests.inspections.factories import PatrolFactory, PointFactory, category
 from tests.projects.factories import (
     ComplaintFactory,
@@ -113,6 +117,33 @@ def _points(estate, worker, *, today):
     return [found, served, closed]
 
 
+def _retrofits(tree, alice, stairwells, *, today) -> dict:
+    """One retrofit whose consent vote passed (shares computed, a payment taken), one proposed,
+    and a scheme and a subsidy policy of alice's street."""
+    scheme = make_scheme(["0", "1", "1"], name="三层方案（斜土）", region=tree.xietu)
+    policy = make_policy("fixed", amount="60000", name="斜土补贴")
+    policy.region = tree.xietu
+    policy.save()
+    paying = make_retrofit(alice, stairwells[tree.estate_a.pk], scheme=scheme, policy=policy)
+    share_services.share_table_compute(
+        retrofit=paying, reason_kind=ShareVersion.Reason.INITIAL, actor=alice
+    )
+    households = list(stairwells[tree.estate_a.pk].households.all())
+    paying = run_consent(paying, alice, yes=households)
+    paying = elevator_services.retrofit_transition(
+        retrofit=paying, to_status="consent_reached", actor=alice
+    )
+    payment_services.payment_record(
+        retrofit=paying,
+        household=households[-1],
+        amount=Decimal("1000"),
+        paid_on=today,
+        method="bank",
+    )
+    proposed = make_retrofit(alice, stairwells[tree.estate_b.pk], scheme=scheme)
+    return {"scheme": scheme, "policy": policy, "paying": paying, "proposed": proposed}
+
+
 def build_world(tree, alice, bob, *, size: int = 1) -> SimpleNamespace:
     today = dates.today()
     programme = ProgrammeFactory(
@@ -151,8 +182,10 @@ def build_world(tree, alice, bob, *, size: int = 1) -> SimpleNamespace:
     vote(open_, stairwells[tree.estate_b.pk].households.first(), "yes")
     draft = make_consultation(tree.estate_a, title="加装电梯意愿", open_it=False)
     consultations += [closed, open_, draft]
+    retrofits = _retrofits(tree, alice, stairwells, today=today)
     return SimpleNamespace(
         tree=tree,
+        **retrofits,
         today=today,
         programme=programme,
         district_programme=district_programme,
