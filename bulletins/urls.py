@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bulletins import views
 
 app_name = "bulletins"
-urlpatterns = []
+urlpatterns = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+]

@@ -101,6 +101,11 @@ class Breakdown:
     region: Region
     child_kind: str
     children: list[dict] = field(default_factory=list)  # [{"id": .., "name": ..}] in order
+    # The level the rows hang under: the region's own, or one below for its grandchildren.
+    level: int = 0
+
+    def __post_init__(self):
+        self.level = self.level or self.region.level
 
     @property
     def child_label(self):
@@ -118,14 +123,14 @@ class Breakdown:
         if self.child_kind == "estate":
             estate = region_lookup.removesuffix("community").removesuffix("__")
             return F(f"{estate}_id" if estate else "pk")
-        return path_child_key(f"{region_lookup}__path", self.region.level)
+        return path_child_key(f"{region_lookup}__path", self.level)
 
     def region_key(self, region_field: str):
         """The child a row hanging on any region node (a programme) counts for: NULL for a row
         of the node itself; below a community, NULL too (estates have no programmes)."""
         if self.child_kind == "estate":
             return Value(None, output_field=BigIntegerField())
-        return path_child_key(f"{region_field}__path", self.region.level)
+        return path_child_key(f"{region_field}__path", self.level)
 
     def figures(self, rows: Iterable[dict], fields: Sequence[str], *, key: str = "child") -> dict:
         """Lay grouped `rows` (each with `key` and `fields`) onto the children, zero where a
@@ -174,15 +179,34 @@ def region_breakdown(
         estates = scoped(user, Estate.objects.filter(community=region))
         children = list(estates.order_by("name", "pk").values("id", "name"))
     else:
-        regions = Region.objects.filter(parent=region)
-        paths = None if user is None else access.region_paths(user, access.VIEW)
-        if paths is not None:
-            # A child in the scope, or one on the way down to the user's nodes.
-            regions = regions.filter(
-                access.scope_q(user, Region) | Q(path__in=_ancestor_paths(paths))
-            )
+        regions = _reachable(user, Region.objects.filter(parent=region))
         children = list(regions.order_by("code", "pk").values("id", "name"))
     return Breakdown(region=region, child_kind=kind, children=children)
+
+
+def grandchildren_breakdown(*, user, breakdown: Breakdown) -> Breakdown | None:
+    """The level below `breakdown`'s children, all of it in one breakdown (each row names its
+    `parent_id`, one of the children): the subdistricts of a city's districts, the estates of a
+    subdistrict's communities. None below a community. One query."""
+    if breakdown.child_kind == "estate":
+        return None
+    level = breakdown.region.level + 1
+    kind = CHILD_KIND[Region.Level(level)]
+    if kind == "estate":
+        estates = scoped(user, Estate.objects.filter(community__parent=breakdown.region))
+        children = estates.order_by("name", "pk").values("id", "name", parent_id=F("community_id"))
+    else:
+        regions = _reachable(user, Region.objects.filter(parent__parent=breakdown.region))
+        children = regions.order_by("code", "pk").values("id", "name", "parent_id")
+    return Breakdown(region=breakdown.region, child_kind=kind, children=list(children), level=level)
+
+
+def _reachable(user, regions):
+    """`regions` in the user's scope, or on the way down to the user's nodes."""
+    paths = None if user is None else access.region_paths(user, access.VIEW)
+    if paths is None:
+        return regions
+    return regions.filter(access.scope_q(user, Region) | Q(path__in=_ancestor_paths(paths)))
 
 
 def percent(part, whole) -> Decimal | None:

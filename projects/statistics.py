@@ -8,7 +8,7 @@ as of each day asked for (one query). Counts and sums only: no names of people."
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from communities.models import Region
@@ -16,7 +16,7 @@ from communities.statistics import Breakdown, figures_as_of, percent, scoped
 from renovation import dates
 
 from .models import FundingLine, Milestone, Programme, Project
-from .selectors import STARTED, missed_q
+from .selectors import STARTED, missed_q, overdue_q
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO_MONEY = Value(Decimal("0.00"), output_field=MONEY)
@@ -317,3 +317,37 @@ def overdue_and_strikes(
 def overdue_weekly(*, user, region: Region, days, programme=None, year=None) -> list[dict]:
     milestones = _milestones(user=user, region=region, programme=programme, year=year)
     return figures_as_of(milestones, days=days, figures=_overdue_figures)
+
+
+def projects_overdue_list(
+    *,
+    user,
+    region: Region,
+    programme=None,
+    year=None,
+    limit: int = 10,
+    today: datetime.date | None = None,
+) -> list[Project]:
+    """The projects held up longest: each with its overdue milestones (`overdue_count`), the
+    earliest one's planned date (`overdue_since`) and the days since (`days_overdue`), the
+    estate and its subdistrict. One query; no names of people."""
+    today = today or dates.today()
+    overdue = Milestone.objects.filter(overdue_q(today=today), project=OuterRef("pk")).order_by()
+    projects = (
+        _projects(user=user, region=region, programme=programme, year=year)
+        .annotate(
+            overdue_count=Subquery(
+                overdue.values("project").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            overdue_since=Subquery(
+                overdue.values("project").annotate(d=Min("planned_date")).values("d")[:1]
+            ),
+        )
+        .filter(overdue_count__gt=0)
+        .select_related("estate__community__parent", "programme")
+        .order_by("overdue_since", "estate__name", "pk")[:limit]
+    )
+    found = list(projects)
+    for project in found:
+        project.days_overdue = (today - project.overdue_since).days
+    return found

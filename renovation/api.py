@@ -5,7 +5,6 @@ try/except in a view: the exception handler in `renovation.drf` turns it into a 
 field. `StatisticsViewSet` is the base of every `/api/v1/statistics/<topic>/` endpoint."""
 
 import copy
-import datetime
 import json
 from decimal import Decimal
 
@@ -250,17 +249,6 @@ def _weekly_serializer(figures: type[serializers.Serializer], base: str):
     )
 
 
-def week_days(*, until: datetime.date, weeks: int) -> list[tuple[datetime.date, datetime.date]]:
-    """(Monday, as-of day) of `weeks` weeks ending with the one holding `until`, oldest first:
-    a past week stands as of its Sunday, the last one as of `until`."""
-    monday = until - datetime.timedelta(days=until.weekday())
-    days = []
-    for back in range(weeks - 1, -1, -1):
-        start = monday - datetime.timedelta(weeks=back)
-        days.append((start, min(start + datetime.timedelta(days=6), until)))
-    return days
-
-
 class StatisticsViewSet(ExportMixin, ScopedQuerysetMixin, viewsets.GenericViewSet):
     """The base of every statistics endpoint (`/api/v1/statistics/<topic>/`). A topic names
     its figures and the selector that computes them:
@@ -414,7 +402,7 @@ class StatisticsViewSet(ExportMixin, ScopedQuerysetMixin, viewsets.GenericViewSe
 
         params = self.parameters(WeeklyParameters)
         region = statistics_region(user=request.user, region_id=params.get("region"))
-        weeks = week_days(until=params.get("until") or dates.today(), weeks=params["weeks"])
+        weeks = dates.weeks_until(until=params.get("until") or dates.today(), weeks=params["weeks"])
         programme = params["programme"]
         figures = type(self).weekly_statistics(
             user=request.user,

@@ -16,3 +16,14 @@ def day_end(day: date) -> datetime:
     """The first moment after `day` in the portal's time zone: a record stamped before it
     happened on or before `day`."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def weeks_until(*, until: date, weeks: int) -> list[tuple[date, date]]:
+    """(Monday, as-of day) of `weeks` weeks ending with the one holding `until`, oldest first:
+    a past week stands as of its Sunday, the last one as of `until`."""
+    monday = until - timedelta(days=until.weekday())
+    found = []
+    for back in range(weeks - 1, -1, -1):
+        start = monday - timedelta(weeks=back)
+        found.append((start, min(start + timedelta(days=6), until)))
+    return found

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from communities.statistics import Breakdown
-from elevators import selectors
+from elevators.statistics import retrofit_figures
 from renovation.api import StatisticsViewSet
 
 from .serializers import MONEY, RetrofitStatusCountSerializer
@@ -25,23 +24,6 @@ class RetrofitFiguresSerializer(serializers.Serializer):
     residents_paid = serializers.DecimalField(
         **MONEY, help_text=_("Residents' payments received, CNY.")
     )
-
-
-FIGURES = tuple(RetrofitFiguresSerializer().fields)
-
-
-def retrofit_figures(*, user, breakdown: Breakdown, programme=None, year=None) -> dict:
-    """`retrofit_statistics` laid onto the breakdown's children, with the status counts of the
-    whole region. `year`: retrofits created that year; `programme`: on its estates."""
-    stats = selectors.retrofit_statistics(
-        user=user,
-        region=breakdown.region,
-        by=breakdown.child_kind,
-        programme=programme,
-        year=year,
-    )
-    rows = [{**row, "child": row["region_id"]} for row in stats["per_region"]]
-    return {**breakdown.figures(rows, FIGURES), "by_status": stats["by_status"]}
 
 
 @extend_schema(tags=["statistics"])
