@@ -133,6 +133,30 @@ class ExportMixin:
         )
 
 
+class AggregateExportMixin(ExportMixin):
+    """`?format=csv` / `?format=xlsx` for an aggregate endpoint whose list answers one object
+    (totals and rows): the download holds the rows of its `export_rows_field`, with the columns
+    of that field's serializer."""
+
+    export_rows_field = "rows"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        fmt = self.export_format()
+        if fmt and isinstance(response, Response) and response.status_code == 200:
+            fields = self.get_serializer_class()().fields[self.export_rows_field].child.fields
+            rows = [
+                [_export_cell(field, row.get(name)) for name, field in fields.items()]
+                for row in response.data[self.export_rows_field]
+            ]
+            response = exports.download(
+                fmt, header=list(fields), rows=rows, filename=self.export_name()
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_serializer_class(self):
+        return self.serializer_class
+
+
 class ScopedModelViewSet(ExportMixin, ScopedQuerysetMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     write_perm = access.MANAGE

@@ -34,11 +34,17 @@ from elevators.models import (
     SubsidyPolicy,
 )
 from renovation import access, dates
-from renovation.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from renovation.api import (
+    AggregateExportMixin,
+    ExportMixin,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+)
 from renovation.drf import RolePermission
 
 
 class ReferenceViewSet(
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -278,12 +284,13 @@ class PaymentViewSet(ScopedModelViewSet):
         serializer.instance = self.get_queryset().get(pk=payment.pk)
 
 
-class StatisticsViewSet(viewsets.ViewSet):
+class StatisticsViewSet(AggregateExportMixin, viewsets.ViewSet):
     """Retrofits by status, subsidy committed and residents' contributions (shared, paid), in
     total and per region, over the caller's scope. Aggregates only: no names."""
 
     permission_classes = [RolePermission]
     serializer_class = s.ElevatorStatisticsSerializer
+    export_rows_field = "per_region"  # ?format=csv / xlsx: one row per region
 
     @extend_schema(
         responses=s.ElevatorStatisticsSerializer,
@@ -313,12 +320,13 @@ class StatisticsViewSet(viewsets.ViewSet):
         return Response(s.ElevatorStatisticsSerializer(stats).data)
 
 
-class ArrearsViewSet(viewsets.ViewSet):
+class ArrearsViewSet(AggregateExportMixin, viewsets.ViewSet):
     """Arrears (instalments past due and unpaid) per estate and per stairwell over the
     caller's scope. Aggregates only: no names."""
 
     permission_classes = [RolePermission]
     serializer_class = s.ElevatorArrearsSerializer
+    export_rows_field = "per_stairwell"  # ?format=csv / xlsx: one row per stairwell
 
     @extend_schema(
         responses=s.ElevatorArrearsSerializer,

@@ -21,7 +21,7 @@ from inspections.api.serializers import (
 from inspections.filtersets import PatrolFilterSet, PointFilterSet
 from inspections.models import Category, Patrol, Point
 from renovation import access
-from renovation.api import ExportMixin, ScopedModelViewSet
+from renovation.api import AggregateExportMixin, ExportMixin, ScopedModelViewSet
 from renovation.drf import RolePermission
 
 
@@ -127,12 +127,13 @@ class PatrolViewSet(ScopedModelViewSet):
         serializer.instance = self.get_queryset().get(pk=patrol.pk)
 
 
-class StatisticsViewSet(viewsets.ViewSet):
+class StatisticsViewSet(AggregateExportMixin, viewsets.ViewSet):
     """Points found, rectified, demolished (count and m²), hazards cleared and overdue — per
     estate, per subdistrict and in total, over the caller's scope. Aggregates only: no names."""
 
     permission_classes = [RolePermission]
     serializer_class = StatisticsSerializer
+    export_rows_field = "estates"  # ?format=csv / xlsx: one row per estate
 
     @extend_schema(
         responses=StatisticsSerializer,
