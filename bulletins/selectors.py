@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from communities.statistics import grandchildren_breakdown, region_breakdown, region_in_reach
-from consultations.statistics import consultations_figures, consultations_weekly
+from consultations.statistics import consultations_figures
 from elevators.statistics import retrofit_figures
 from inspections.statistics import points_figures, points_weekly
 from projects import statistics as projects
@@ -99,5 +99,4 @@ def dashboard(
         "completion_weekly": projects.completion_weekly(**series),
         "overdue_weekly": projects.overdue_weekly(**series),
         "inspections_weekly": points_weekly(**series),
-        "consultations_weekly": consultations_weekly(**series),
     }
