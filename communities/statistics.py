@@ -8,17 +8,19 @@ level: the path "1.4.17.33." names every ancestor, so the district of a communit
 second part of its path. `breakdown.figures(rows, fields)` lays the grouped rows onto the
 children (a child without rows gets zeros) and adds up the totals."""
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import BigIntegerField, CharField, F, Func, Q, Value
 from django.db.models.functions import Cast, NullIf
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Estate, Region
-from renovation import access
+from renovation import access, dates
 
 CHILD_KIND = {
     Region.Level.CITY: "district",
@@ -216,14 +218,31 @@ def percent(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
-def figures_as_of(queryset, *, days: Sequence, figures) -> list[dict]:
-    """The same figures as of each of `days`, in one aggregate query: `figures(day)` gives the
-    aggregates (each filtered by the records' dates) for one day. One dict per day, in order.
-    A week's figures for a bulletin are `figures_as_of(..., days=[sunday])[0]`."""
-    aggregates, names = {}, []
-    for i, day in enumerate(days):
-        per_day = figures(day)
-        names.append(list(per_day))
-        aggregates.update({f"d{i}__{name}": aggregate for name, aggregate in per_day.items()})
-    values = queryset.order_by().aggregate(**aggregates) if aggregates else {}
-    return [{name: values[f"d{i}__{name}"] or 0 for name in names[i]} for i in range(len(days))]
+def figures_as_of(
+    queryset, *, columns: dict, days: Sequence[datetime.date], figures: dict[str, str]
+) -> list[dict]:
+    """The same figures as of each of `days`, in one query whatever the number of days: the
+    rows of `queryset` (scoped and filtered as usual) with `columns` ({alias: field or
+    expression}), crossed with the days, grouped by day. Each figure is an SQL aggregate over
+    `r.<alias>` and the day, `d.day` (a date) and `d.day_end` (the first moment after it in the
+    portal's time zone), e.g. "count(*) FILTER (WHERE r.found < d.day_end)". One dict per day,
+    in order; a week's figures for a bulletin are `figures_as_of(..., days=[sunday])[0]`.
+
+    The SQL is written out (not one filtered aggregate per day and figure) so that its size and
+    the time to build it do not grow with the weeks, and a figure that needs a subquery per row
+    (a point's first remedying step) computes it once per row, not once per day."""
+    if not days:
+        return []
+    rows_sql, params = queryset.order_by().values(**columns).query.sql_with_params()
+    selected = ", ".join(f"{sql} AS {name}" for name, sql in figures.items())
+    sql = (
+        f"SELECT d.day, {selected} FROM ({rows_sql}) AS r "
+        "CROSS JOIN unnest(%s::date[], %s::timestamptz[]) AS d(day, day_end) "
+        "GROUP BY d.day ORDER BY d.day"
+    )
+    ends = [dates.day_end(day) for day in days]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, list(days), ends])
+        found = {row[0]: dict(zip(figures, row[1:], strict=True)) for row in cursor.fetchall()}
+    empty = dict.fromkeys(figures, 0)
+    return [{k: v or 0 for k, v in found.get(day, empty).items()} for day in days]

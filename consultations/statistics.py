@@ -144,16 +144,15 @@ WEEKLY = ("opened", "decided", "passed", "failed")
 def consultations_weekly(*, user, region: Region, days, programme=None, year=None) -> list[dict]:
     """As of each day: consultations whose voting had opened, and those decided (passed or
     failed) by then."""
-    consultations = _consultations(user=user, region=region, programme=programme, year=year)
-
-    def figures(day):
-        end = dates.day_end(day)
-        decided = Q(decided_at__lt=end)
-        return {
-            "opened": Count("pk", filter=Q(opens_at__lt=end)),
-            "decided": Count("pk", filter=decided),
-            "passed": Count("pk", filter=decided & Q(passed=True)),
-            "failed": Count("pk", filter=decided & Q(passed=False)),
-        }
-
-    return figures_as_of(consultations, days=days, figures=figures)
+    decided = "r.decided < d.day_end"
+    return figures_as_of(
+        _consultations(user=user, region=region, programme=programme, year=year),
+        columns={"opened": F("opens_at"), "decided": F("decided_at"), "outcome": F("passed")},
+        days=days,
+        figures={
+            "opened": "count(*) FILTER (WHERE r.opened < d.day_end)",
+            "decided": f"count(*) FILTER (WHERE {decided})",
+            "passed": f"count(*) FILTER (WHERE {decided} AND r.outcome)",
+            "failed": f"count(*) FILTER (WHERE {decided} AND NOT r.outcome)",
+        },
+    )

@@ -5,7 +5,7 @@ the points' dates and steps as of each day asked for (one query). Counts and are
 
 import datetime
 
-from django.db.models import Count, DateTimeField, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import DateTimeField, F, Min, OuterRef, QuerySet, Subquery
 
 from communities.models import Region
 from communities.statistics import Breakdown, figures_as_of, scoped
@@ -78,26 +78,30 @@ def points_weekly(*, user, region: Region, days, programme=None, year=None) -> l
     """As of each day: points found by then, remedied by then (their first step into a remedied
     state), of which illegal structures demolished (count, m²) and hazards cleared, points
     whose deadline had passed without remedy (escalated ones included), and points closed."""
-    points = _points(user=user, region=region, programme=programme, year=year).annotate(
-        remedied_at=_first_step_at(REMEDIED_STATES), closed_at=_first_step_at([Status.CLOSED])
+    found = "r.found < d.day_end"
+    remedied = "r.remedied < d.day_end"
+    structure = f"r.grp = '{Category.Group.ILLEGAL_STRUCTURE}'"
+    hazard = f"r.grp = '{Category.Group.SAFETY_HAZARD}'"
+    return figures_as_of(
+        _points(user=user, region=region, programme=programme, year=year),
+        columns={
+            "found": F("found_at"),
+            "deadline_on": F("deadline"),
+            "sqm": F("area"),
+            "grp": F("category__group"),
+            "remedied": _first_step_at(REMEDIED_STATES),
+            "closed": _first_step_at([Status.CLOSED]),
+        },
+        days=days,
+        figures={
+            "found": f"count(*) FILTER (WHERE {found})",
+            "rectified": f"count(*) FILTER (WHERE {remedied})",
+            "demolished": f"count(*) FILTER (WHERE {remedied} AND {structure})",
+            "demolished_area": f"sum(r.sqm) FILTER (WHERE {remedied} AND {structure})",
+            "hazards_found": f"count(*) FILTER (WHERE {found} AND {hazard})",
+            "hazards_cleared": f"count(*) FILTER (WHERE {remedied} AND {hazard})",
+            "past_deadline": f"count(*) FILTER (WHERE {found} AND r.deadline_on < d.day "
+            "AND (r.remedied IS NULL OR r.remedied >= d.day_end))",
+            "closed": "count(*) FILTER (WHERE r.closed < d.day_end)",
+        },
     )
-    structure = Q(category__group=Category.Group.ILLEGAL_STRUCTURE)
-    hazard = Q(category__group=Category.Group.SAFETY_HAZARD)
-
-    def figures(day):
-        end = dates.day_end(day)
-        found = Q(found_at__lt=end)
-        remedied = Q(remedied_at__lt=end)
-        unremedied = Q(remedied_at__isnull=True) | Q(remedied_at__gte=end)
-        return {
-            "found": Count("pk", filter=found),
-            "rectified": Count("pk", filter=remedied),
-            "demolished": Count("pk", filter=remedied & structure),
-            "demolished_area": Sum("area", filter=remedied & structure),
-            "hazards_found": Count("pk", filter=found & hazard),
-            "hazards_cleared": Count("pk", filter=remedied & hazard),
-            "past_deadline": Count("pk", filter=found & Q(deadline__lt=day) & unremedied),
-            "closed": Count("pk", filter=Q(closed_at__lt=end)),
-        }
-
-    return figures_as_of(points, days=days, figures=figures)

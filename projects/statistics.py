@@ -3,12 +3,23 @@ against target, investment by funding source, households benefited, overdue proj
 strikes — each broken down by the next level of the tree (`communities.statistics`), each one
 grouped query (plus one for the targets), and each `*_queryset` returns the query so it can be
 run and measured on its own. `*_weekly` give the figures that follow from the records' dates
-as of each day asked for (one query). Counts and sums only: no names of people."""
+as of each day asked for (one query, `communities.statistics.figures_as_of`). Counts and sums only: no names of people."""
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from communities.models import Region
@@ -77,18 +88,23 @@ def programme_coverage(*, user, breakdown: Breakdown, programme=None, year=None)
 
 def coverage_weekly(*, user, region: Region, days, programme=None, year=None) -> list[dict]:
     """Projects (and their estates, buildings, households) entered by each day."""
-
-    def figures(day):
-        entered = Q(created_at__lt=dates.day_end(day))
-        return {
-            "projects": Count("pk", filter=entered),
-            "estates": Count("estate_id", distinct=True, filter=entered),
-            "buildings": Sum("buildings_covered", filter=entered),
-            "households": Sum("households_covered", filter=entered),
-        }
-
-    projects = _projects(user=user, region=region, programme=programme, year=year)
-    return figures_as_of(projects, days=days, figures=figures)
+    entered = "FILTER (WHERE r.created < d.day_end)"
+    return figures_as_of(
+        _projects(user=user, region=region, programme=programme, year=year),
+        columns={
+            "created": F("created_at"),
+            "estate_ref": F("estate_id"),
+            "buildings": F("buildings_covered"),
+            "households": F("households_covered"),
+        },
+        days=days,
+        figures={
+            "projects": f"count(*) {entered}",
+            "estates": f"count(DISTINCT r.estate_ref) {entered}",
+            "buildings": f"sum(r.buildings) {entered}",
+            "households": f"sum(r.households) {entered}",
+        },
+    )
 
 
 # ---- projects by status ---------------------------------------------------------------------
@@ -173,17 +189,21 @@ def completion_against_target(*, user, breakdown: Breakdown, programme=None, yea
 
 def completion_weekly(*, user, region: Region, days, programme=None, year=None) -> list[dict]:
     """Projects entered, completed, and households benefited by each day."""
-
-    def figures(day):
-        completed = Q(completed_on__lte=day)
-        return {
-            "projects": Count("pk", filter=Q(created_at__lt=dates.day_end(day))),
-            "completed": Count("pk", filter=completed),
-            "households_benefited": Sum("households_covered", filter=completed),
-        }
-
-    projects = _projects(user=user, region=region, programme=programme, year=year)
-    return figures_as_of(projects, days=days, figures=figures)
+    completed = "FILTER (WHERE r.completed <= d.day)"
+    return figures_as_of(
+        _projects(user=user, region=region, programme=programme, year=year),
+        columns={
+            "created": F("created_at"),
+            "completed": F("completed_on"),
+            "households": F("households_covered"),
+        },
+        days=days,
+        figures={
+            "projects": "count(*) FILTER (WHERE r.created < d.day_end)",
+            "completed": f"count(*) {completed}",
+            "households_benefited": f"sum(r.households) {completed}",
+        },
+    )
 
 
 # ---- investment by funding source -----------------------------------------------------------
@@ -249,16 +269,20 @@ def households_benefited(*, user, breakdown: Breakdown, programme=None, year=Non
 
 def households_weekly(*, user, region: Region, days, programme=None, year=None) -> list[dict]:
     """Households benefited and estates completed by each day (the completion date)."""
-
-    def figures(day):
-        completed = Q(completed_on__lte=day)
-        return {
-            "households_benefited": Sum("households_covered", filter=completed),
-            "estates_benefited": Count("estate_id", distinct=True, filter=completed),
-        }
-
-    projects = _projects(user=user, region=region, programme=programme, year=year)
-    return figures_as_of(projects, days=days, figures=figures)
+    completed = "FILTER (WHERE r.completed <= d.day)"
+    return figures_as_of(
+        _projects(user=user, region=region, programme=programme, year=year),
+        columns={
+            "completed": F("completed_on"),
+            "estate_ref": F("estate_id"),
+            "households": F("households_covered"),
+        },
+        days=days,
+        figures={
+            "households_benefited": f"sum(r.households) {completed}",
+            "estates_benefited": f"count(DISTINCT r.estate_ref) {completed}",
+        },
+    )
 
 
 # ---- overdue projects and strikes -----------------------------------------------------------
@@ -315,8 +339,24 @@ def overdue_and_strikes(
 
 
 def overdue_weekly(*, user, region: Region, days, programme=None, year=None) -> list[dict]:
-    milestones = _milestones(user=user, region=region, programme=programme, year=year)
-    return figures_as_of(milestones, days=days, figures=_overdue_figures)
+    """As of each day, the same figures as `overdue_and_strikes` (see `_overdue_figures`)."""
+    overdue = "FILTER (WHERE r.planned < d.day AND (r.actual IS NULL OR r.actual > d.day))"
+    missed = "FILTER (WHERE r.planned < d.day AND (r.actual IS NULL OR r.actual > r.planned))"
+    return figures_as_of(
+        _milestones(user=user, region=region, programme=programme, year=year),
+        columns={
+            "planned": F("planned_date"),
+            "actual": F("actual_date"),
+            "project_ref": F("project_id"),
+        },
+        days=days,
+        figures={
+            "overdue_milestones": f"count(*) {overdue}",
+            "projects_overdue": f"count(DISTINCT r.project_ref) {overdue}",
+            "strikes": f"count(*) {missed}",
+            "projects_with_strikes": f"count(DISTINCT r.project_ref) {missed}",
+        },
+    )
 
 
 def projects_overdue_list(

@@ -105,13 +105,18 @@ def _points(estate, worker, *, today):
         found_at=now - datetime.timedelta(days=30),
         updated_at=now,
     )
-    Step.objects.create(
-        point=closed,
-        from_status=Status.FOUND,
-        to_status=Status.RECTIFIED_BY_PARTY,
-        actor=worker,
-        at=now - datetime.timedelta(days=9),
-    )
+    for from_status, to_status, days_ago in (
+        (Status.FOUND, Status.RECTIFIED_BY_PARTY, 9),
+        (Status.RECTIFIED_BY_PARTY, Status.VERIFIED, 8),
+        (Status.VERIFIED, Status.CLOSED, 7),
+    ):
+        Step.objects.create(
+            point=closed,
+            from_status=from_status,
+            to_status=to_status,
+            actor=worker,
+            at=now - datetime.timedelta(days=days_ago),
+        )
     patrol = PatrolFactory(estate=estate, worker=worker, started_at=now)
     PatrolVisit.objects.create(patrol=patrol, point=found, finding=PatrolVisit.Finding.FOUND)
     return [found, served, closed]

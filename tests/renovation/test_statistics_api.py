@@ -344,3 +344,20 @@ def test_every_statistics_endpoint_takes_a_fixed_number_of_queries(
             # elevators: its selector's four)
             with django_assert_max_num_queries(8 if "elevators" in url else 5):
                 assert client.get(url, {"region": region.pk}).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "topic, names",
+    [
+        ("overdue", ["overdue_milestones", "projects_overdue", "strikes", "projects_with_strikes"]),
+        ("households-benefited", ["households_benefited", "estates_benefited"]),
+        ("inspections", ["found", "rectified", "hazards_found", "hazards_cleared", "closed"]),
+        ("consultations", ["decided", "passed", "failed"]),
+    ],
+)
+def test_this_weeks_figures_are_todays(world, diana, topic, names):
+    client = APIClient()
+    client.force_authenticate(diana)
+    today = client.get(f"{API}/{topic}/").json()["totals"]
+    week = client.get(f"{API}/{topic}/weekly/", {"weeks": 1}).json()["weeks"][0]
+    assert {n: week[n] for n in names} == {n: today[n] for n in names}
