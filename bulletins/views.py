@@ -3,11 +3,14 @@ caller's scope, on the same selectors as the statistics API, with trend charts d
 server (`renovation.charts`) and links to the same figures as CSV."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from bulletins import selectors
+from inspections import point_map
+from projects import battle_map
 from projects.selectors import programmes_visible
 from renovation.charts import Series, bar_chart, line_chart
 from renovation.views import StaffMixin
@@ -92,9 +95,9 @@ class DashboardView(StaffMixin, TemplateView):
     and trend charts over `?region=` (default: the caller's node), `programme` and `year`."""
 
     template_name = "bulletins/dashboard.html"
-    # The map of the region's estates (branch `maps`) goes in the page's map slot: set this to
-    # its template, which gets the same context (region, breakdown, filters).
-    map_template = None
+    # The page's map slot: the region's projects and inspection points on the shared map
+    # (renovation.maps); the template gets the page's context and `map_layers`.
+    map_template = "bulletins/_map.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -115,10 +118,26 @@ class DashboardView(StaffMixin, TemplateView):
             filter_query=query.urlencode(),
             csv_query=_csv_query(figures["region"], filters),
             map_template=self.map_template,
+            map_layers=map_layers(user=self.request.user, region=figures["region"]),
             # Below a community the rows are estates: nothing further down to open.
             drill=figures["breakdown"].child_kind != "estate",
         )
         return context
+
+
+def map_layers(*, user, region) -> list[dict]:
+    """The map's layers for `region`: its projects (the battle map's markers, narrowed to the
+    district or street that holds it) and its inspection points."""
+    streets = {r.pk for r in battle_map.battle_map_regions(user=user)}
+    narrow = next((pk for pk in (region.pk, region.parent_id) if pk in streets), None)
+    projects = reverse("projects:battle-map-markers")
+    if narrow is not None:
+        projects += f"?region={narrow}"
+    points = reverse("inspections:point-markers") + f"?region_id={region.pk}"
+    return [
+        battle_map.battle_map_layer(url=projects),
+        point_map.point_map_layer(url=points),
+    ]
 
 
 def _region_id(value) -> int | None:

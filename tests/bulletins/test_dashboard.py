@@ -102,9 +102,13 @@ def test_the_csv_links_carry_the_region_and_filters(client, world, diana):
     ) in body.decode()
 
 
-def test_no_map_until_one_is_given(client, world, diana):
-    assert DashboardView.map_template is None
-    assert "dashboard-map" not in page(client, diana).content.decode()
+def test_the_map_shows_the_regions_projects_and_points(client, world, diana):
+    assert DashboardView.map_template == "bulletins/_map.html"
+    body = page(client, diana, region=world.tree.rihui6.pk).content.decode()
+    assert "dashboard-map" in body and "leaflet" in body
+    # The community's projects come from its street's battle map; its points by region.
+    assert f"/projects/map/markers/?region={world.tree.xietu.pk}" in body
+    assert f"/inspections/map/markers/?region_id={world.tree.rihui6.pk}" in body
 
 
 def test_the_login_comes_first(client, db):
@@ -119,7 +123,7 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     build_world(tree, alice, bob, size=size)
     client.force_login(diana)
     for region in (tree.city, tree.xietu):
-        # session, user, memberships, programmes, region, trail, and one or two queries per
-        # figure (the breakdown's children, the tree's second level, the weekly series)
-        with django_assert_max_num_queries(26):
+        # session, user, memberships, programmes, region, trail, the map's streets, and one or
+        # two queries per figure (the breakdown's children, the tree's second level, the weeks)
+        with django_assert_max_num_queries(27):
             assert client.get(URL, {"region": region.pk}).status_code == 200

@@ -2,15 +2,28 @@
 tree with progress bars, charts drawn on the server, drilling down, no console errors, nothing
 wider than the screen; a token created, shown once and revoked after a confirmation."""
 
+from decimal import Decimal
+
 import pytest
 
+from communities.models import Estate
 from tests.e2e.conftest import PHONE, login
+from tests.e2e.test_maps import TILE_PATH, _png, wait_for_map
 from tests.renovation.api_world import build_world
 
 pytestmark = pytest.mark.e2e
 
 DESKTOP = {"width": 1280, "height": 800}
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
+
+
+@pytest.fixture(autouse=True)
+def tiles(settings, live_server):
+    """Map tiles from the live server's own origin, answered by the browser's routing."""
+    settings.MAP_TILE_URL = live_server.url + TILE_PATH + "/{z}/{x}/{y}.png"
+    settings.MAP_TILE_OVERLAY_URL = ""
+    settings.MAP_TILE_SUBDOMAINS = ""
+    settings.MAP_TILE_COORDINATES = "wgs84"
 
 
 @pytest.fixture(params=SIZES)
@@ -24,6 +37,10 @@ def page(request, browser, live_server):
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.size = request.param
+    page.route(
+        f"{live_server.url}{TILE_PATH}/**",
+        lambda route: route.fulfill(body=_png(), content_type="image/png"),
+    )
     yield page
     context.close()
 
@@ -37,8 +54,16 @@ def test_the_dashboard_shows_the_city_and_opens_a_district(
     page, live_server, tree, alice, bob, diana
 ):
     build_world(tree, alice, bob)
+    for estate, lat, lng in (
+        (tree.estate_a, "31.190512", "121.462231"),
+        (tree.estate_c, "31.19514", "121.45531"),
+    ):
+        Estate.objects.filter(pk=estate.pk).update(latitude=Decimal(lat), longitude=Decimal(lng))
     login(page, live_server, "diana")
     page.goto(f"{live_server.url}/bulletins/dashboard/")
+    wait_for_map(page)
+    # Two located estates: their projects (estate_a has two), and their points (three each).
+    assert page.locator(".map-marker").count() == 3 + 6
     assert page.locator("h1").inner_text().endswith("焕新市")
     assert page.locator(".headline .stat").count() == 7
     assert page.locator("figure.chart-card svg").count() == 4
