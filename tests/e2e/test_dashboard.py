@@ -76,6 +76,7 @@ def test_the_dashboard_shows_the_city_and_opens_a_district(
 
     page.click(".tree a:text('徐汇区')")
     page.wait_for_url(lambda url: f"region={tree.district.pk}" in url)
+    page.wait_for_load_state("load")
     assert page.locator("h1").inner_text().endswith("徐汇区")
     assert page.locator(".breadcrumbs a").first.inner_text() == "焕新市"
     assert fits(page)
@@ -88,6 +89,8 @@ def test_a_token_is_created_shown_once_and_revoked(page, live_server, tree, alic
     page.click("a.usermenu-link")
     page.fill("#id_name", "区县看板")
     page.click("button:text('创建令牌')")
+    page.wait_for_selector("#new-token")
+    page.wait_for_load_state("load")  # the stylesheet too, before measuring the width
     key = page.input_value("#new-token")
     assert key.startswith("hx_") and len(key) == 67
     assert fits(page)
@@ -98,6 +101,7 @@ def test_a_token_is_created_shown_once_and_revoked(page, live_server, tree, alic
     page.click("button:text('撤销')")
     page.click("button[name=confirmed]")
     page.wait_for_url(lambda url: url.endswith("/accounts/api-tokens/"))
+    page.wait_for_load_state("load")
     assert "您还没有接口令牌" in page.content()
     assert fits(page)
     assert not page.errors, page.errors
