@@ -5,13 +5,12 @@ returned by `consultations_figures_queryset` so it can be run on its own. Never 
 chose, never who cast it.
 
 Turnout here adds up many consultations in SQL; `consultations.tally` counts one consultation
-in full (its checks, its questions). Both count the same electorate: `electorate_size()` is
-the one place that says how big a consultation's electorate is."""
+in full (its checks, its questions). Both count the frozen electorate (`ElectorateFreeze`,
+`ElectorateEntry`), never the registry as it is now."""
 
 import datetime
 
 from django.db.models import (
-    Case,
     Count,
     F,
     IntegerField,
@@ -21,15 +20,14 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
-from communities.models import Household, Region
+from communities.models import Region
 from communities.statistics import Breakdown, figures_as_of, percent, scoped
 from renovation import dates
 
-from .models import Ballot, Consultation
+from .models import Ballot, Consultation, ElectorateFreeze
 
 S = Consultation.Status
 
@@ -42,32 +40,21 @@ def _count(queryset: QuerySet) -> Subquery:
 
 
 def electorate_size():
-    """The dwellings entitled to vote in the outer consultation: the registry's dwellings of
-    its stairwell, building or estate (as `selectors.consultation_households` lists them)."""
-    return Coalesce(
-        Case(
-            When(
-                stairwell__isnull=False,
-                then=_count(Household.objects.filter(stairwell_id=OuterRef("stairwell_id"))),
-            ),
-            When(
-                building__isnull=False,
-                then=_count(
-                    Household.objects.filter(stairwell__building_id=OuterRef("building_id"))
-                ),
-            ),
-            default=_count(
-                Household.objects.filter(stairwell__building__estate_id=OuterRef("estate_id"))
-            ),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+    """The dwellings entitled to vote in the outer consultation: its electorate as the latest
+    freeze recorded it (when voting opened, or re-frozen since) — what `tally` divides by."""
+    latest = ElectorateFreeze.objects.filter(consultation=OuterRef("pk")).order_by("-pk")
+    return Coalesce(Subquery(latest.values("dwellings")[:1], output_field=IntegerField()), 0)
 
 
 def ballots_counted():
-    """The outer consultation's counted ballots: one per dwelling that voted."""
-    return Coalesce(_count(Ballot.objects.filter(consultation=OuterRef("pk"), is_current=True)), 0)
+    """The dwellings of the outer consultation's frozen electorate with a counted ballot (as
+    `selectors.electorate_turnout` counts them for one consultation)."""
+    counted = Ballot.objects.filter(
+        consultation=OuterRef("pk"),
+        is_current=True,
+        household__electorate_entries__consultation=OuterRef("pk"),
+    )
+    return Coalesce(_count(counted), 0)
 
 
 def _consultations(*, user, region: Region, programme=None, year=None) -> QuerySet:

@@ -150,6 +150,9 @@ class ResultsSerializer(serializers.Serializer):
 
     electorate_count = serializers.IntegerField()
     electorate_area = serializers.CharField()
+    electorate_frozen_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the electorate counted was frozen (None: a draft)."
+    )
     participating_count = serializers.IntegerField()
     participating_area = serializers.CharField()
     yes_count = serializers.IntegerField()
